@@ -1,0 +1,77 @@
+//! `kiln`: run JavaScript, Python and WebAssembly with the same runners as the browser.
+//!
+//! See `CONTRACTS.md` ("Command line") for the interface scripts rely on: arguments, output,
+//! exit codes and the `--json` shape.
+
+#![forbid(clippy::unwrap_used)]
+
+mod detect;
+mod run;
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// The `kiln` command line.
+#[derive(Parser, Debug)]
+#[command(
+    name = "kiln",
+    version,
+    about = "Run JavaScript, Python and WebAssembly in Kiln's sandboxed runners"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a program: a .js/.mjs, .py, .wasm or .wat file, or `-` for code on stdin.
+    Run(RunArgs),
+}
+
+/// Arguments of `kiln run`.
+#[derive(Args, Debug)]
+pub(crate) struct RunArgs {
+    /// The program: a .js/.mjs, .py, .wasm or .wat file, or `-` to read code from stdin.
+    pub(crate) file: String,
+    /// The language (js, python, wasm; also javascript, py, wat). Required with `-`.
+    #[arg(long)]
+    pub(crate) lang: Option<String>,
+    /// Wall-clock limit in seconds (fractions allowed).
+    #[arg(long, default_value_t = 10.0)]
+    pub(crate) timeout: f64,
+    /// A file whose contents are the program's standard input.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) stdin: Option<String>,
+    /// Print one JSON object with the outcome instead of the program's output.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// WebAssembly: call this export with these arguments instead of `_start`.
+    #[arg(long, num_args = 1.., value_name = "NAME ARGS", allow_hyphen_values = true)]
+    pub(crate) invoke: Vec<String>,
+    /// Engine step budget (wasm fuel, JS loop iterations).
+    #[arg(long)]
+    pub(crate) steps: Option<u64>,
+    /// Memory limit in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 512)]
+    pub(crate) memory: u64,
+    /// Output limit in bytes (stdout and stderr together).
+    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub(crate) max_output: u64,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let usage = err.use_stderr();
+            let _ = err.print();
+            // Usage errors are exit 2 (CONTRACTS.md); --help and --version are not errors.
+            return ExitCode::from(if usage { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Run(args) => run::run(&args),
+    }
+}

@@ -1,0 +1,26 @@
+// Array methods: map/filter/reduce, flat/flatMap, find*, at, includes, splice, fill, from, etc.
+const xs = [1, 2, 3, 4, 5, 6];
+console.log(xs.map((x) => x * x).join(), xs.filter((x) => x % 2).join(), xs.reduce((s, x) => s + x, 0), xs.reduceRight((s, x) => s + x, ''));
+console.log([[1, 2], [3, [4, [5]]]].flat().length, JSON.stringify([[1, 2], [3, [4, [5]]]].flat(Infinity)), JSON.stringify(['a b', 'c'].flatMap((s) => s.split(' '))));
+console.log(xs.find((x) => x > 3), xs.findIndex((x) => x > 3), xs.findLast((x) => x < 4), xs.findLastIndex((x) => x > 10), xs.find((x) => x > 99));
+console.log(xs.at(0), xs.at(-1), xs.at(10), xs.includes(3), [NaN].includes(NaN), [NaN].indexOf(NaN), xs.indexOf(4), xs.lastIndexOf(9));
+console.log(xs.some((x) => x > 5), xs.every((x) => x > 0), [].every(() => false), [].some(() => true));
+const ys = [...xs];
+const removed = ys.splice(1, 2, 'a', 'b', 'c');
+console.log(removed.join(), ys.join(), ys.length);
+console.log(xs.slice(-2).join(), xs.slice(1, -3).join(), xs.concat([7], 8, [[9]]).length, xs.join('-'));
+console.log(new Array(3).fill(0).join(), Array.from({ length: 4 }, (_, i) => i * 2).join(), Array.from('abc').join('|'), Array.of(7).length);
+console.log([1, 2, 3, 4, 5].copyWithin(0, 3).join(), [3, 4].unshift(1, 2), [1].push(2, 3));
+const arr = [1, 2, 3];
+console.log(arr.shift(), arr.pop(), arr.join(), arr.length);
+console.log(JSON.stringify(Object.entries(['x', 'y'])), [...['a', 'b'].keys()].join(), [...['a', 'b'].entries()].join(';'));
+console.log([1, [2, [3]]].toString(), String([null, undefined, 1]), [, 1].length, 0 in [, 1]);
+console.log([3, 1, 2].with(0, 9).join(), [1, 2, 3, 4].toSpliced(1, 2).join(), Array.isArray([]), Array.isArray('a'));
+const grouped = xs.reduce((acc, x) => { (acc[x % 2 ? 'odd' : 'even'] ||= []).push(x); return acc; }, {});
+console.log(JSON.stringify(grouped));
+const sparse = [1, , 3];
+console.log(sparse.map((x) => x * 2).length, sparse.filter(() => true).length, Object.keys(sparse).join());
+console.log(['a', 'b', 'c'].entries().next().value.join(':'), Array.prototype.slice.call({ length: 2, 0: 'x', 1: 'y' }).join());
+let total = 0;
+xs.forEach((x, i, all) => { total += x * i; if (i === all.length - 1) console.log('forEach total', total); });
+console.log([10, 1, 3].map(String).join(), ['1', '2', '3'].map(Number).join(), ['10', '10', '10'].map(parseInt).join());

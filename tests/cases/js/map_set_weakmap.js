@@ -1,0 +1,34 @@
+// Map, Set, WeakMap, WeakSet: insertion order, keys of any type, size, iteration.
+const m = new Map();
+const objKey = { id: 1 };
+m.set('a', 1).set(2, 'two').set(objKey, 'object').set(NaN, 'not a number');
+console.log(m.size, m.get('a'), m.get(2), m.get(objKey), m.get({ id: 1 }), m.get(NaN), m.has(2));
+m.delete(2);
+console.log([...m.keys()].map(String).join('|'), [...m.values()].join('|'));
+m.set('a', 100);
+for (const [k, v] of m) if (typeof k === 'string') console.log(k, v);
+const counts = new Map();
+for (const w of 'a b a c b a'.split(' ')) counts.set(w, (counts.get(w) || 0) + 1);
+console.log(JSON.stringify([...counts]), JSON.stringify(Object.fromEntries(counts)));
+const sorted = new Map([...counts].sort((x, y) => y[1] - x[1]));
+console.log([...sorted.keys()].join(''));
+const s = new Set([3, 1, 3, 2, 1]);
+s.add(4).add(1);
+console.log(s.size, [...s].join(','), s.has(2), s.delete(3), s.delete(3), [...s].join(','));
+const a = new Set([1, 2, 3, 4]);
+const b = new Set([3, 4, 5]);
+console.log([...a].filter((x) => b.has(x)).join(), [...new Set([...a, ...b])].join(), [...a].filter((x) => !b.has(x)).join());
+console.log(new Set('mississippi').size, [...new Set('mississippi')].join(''));
+const wm = new WeakMap();
+const k1 = {};
+wm.set(k1, 'meta');
+console.log(wm.get(k1), wm.has({}), wm.has(k1), wm.delete(k1), wm.has(k1));
+try { wm.set('string', 1); } catch (e) { console.log(e.name); }
+const ws = new WeakSet();
+ws.add(k1);
+console.log(ws.has(k1), ws.has({}));
+const m2 = new Map([[0, 'zero']]);
+console.log(m2.get(-0), m2.get(+0), new Set([0, -0]).size, new Set([NaN, NaN]).size);
+m.forEach((v, k, map) => { if (k === 'a') console.log('forEach', v, map === m); });
+m.clear();
+console.log(m.size, typeof Map.prototype.entries, Object.prototype.toString.call(new Map()));

@@ -1,0 +1,20 @@
+// Math functions with deterministic results (no Math.random).
+console.log(Math.PI, Math.E, Math.SQRT2, Math.LN2, Math.LOG10E);
+console.log(Math.sqrt(16), Math.cbrt(27), Math.hypot(3, 4), Math.pow(2, 10), 2 ** 0.5, Math.sqrt(-1));
+console.log(Math.abs(-5.5), Math.sign(-3), Math.sign(0), Math.sign(-0), Math.max(), Math.min(), Math.max(1, 'x'), Math.max(1, '3'));
+console.log(Math.floor(-2.5), Math.ceil(-2.5), Math.trunc(-2.7), Math.round(-0.5), Math.round(1.5), Math.fround(5.5), Math.fround(5.05));
+console.log(Math.sin(0), Math.cos(Math.PI), Math.tan(0), Math.atan2(1, 1) * 4, Math.asin(1) * 2, Math.acos(1));
+console.log(Math.exp(0), Math.exp(1), Math.log(Math.E), Math.log2(1024), Math.log10(0.001), Math.log1p(0), Math.expm1(0), Math.log(-1));
+console.log(Math.clz32(1), Math.clz32(0), Math.imul(3, 4), Math.imul(0xffffffff, 5), Math.sinh(0), Math.cosh(0), Math.tanh(Infinity));
+console.log([1, 5, 3].reduce((a, b) => Math.max(a, b)), Math.min(...[4, -2, 8]), Math.max(NaN, 1), Math.min(-0, 0));
+const gcd = (a, b) => (b === 0 ? a : gcd(b, a % b));
+const isPrime = (n) => { if (n < 2) return false; for (let i = 2; i * i <= n; i++) if (n % i === 0) return false; return true; };
+console.log(gcd(48, 180), Array.from({ length: 30 }, (_, i) => i).filter(isPrime).join(' '));
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const data = [2, 4, 4, 4, 5, 5, 7, 9];
+const m = mean(data);
+console.log(m, Math.sqrt(mean(data.map((x) => (x - m) ** 2))));
+console.log(Math.round(1.23456 * 100) / 100, Number((1.23456).toFixed(3)), Math.floor(Math.log10(12345)) + 1);
+let seed = 42;
+const lcg = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+console.log(Array.from({ length: 5 }, lcg).join(' '));

@@ -1,0 +1,32 @@
+// Optional chaining (?.), nullish coalescing (??) and logical assignment (||=, &&=, ??=).
+const user = { name: 'Ann', address: { city: 'Oslo', geo: null }, tags: ['a'], greet() { return 'hi ' + this.name; } };
+console.log(user.address?.city, user.address?.geo?.lat, user.phone?.number, user.tags?.[0], user.tags?.[5]?.length);
+console.log(user.greet?.(), user.missing?.(), user.address.geo?.lat.deep.deeper);
+const nothing = null;
+console.log(nothing?.a.b.c, nothing?.[0], nothing?.(), typeof nothing?.x);
+console.log(0 ?? 'default', '' ?? 'default', false ?? 'default', null ?? 'default', undefined ?? 'default', NaN ?? 1);
+console.log(0 || 'default', '' || 'default', null || undefined || 'last', 1 && 2 && 3, 0 && 'never');
+const config = { retries: 0, verbose: false, name: '' };
+console.log(config.retries ?? 3, config.retries || 3, config.timeout ?? 1000, (config.name || 'anon'), (config.name ?? 'anon') === '');
+const o = { a: null, b: 0, c: 'set', d: 1 };
+o.a ??= 'filled';
+o.b ||= 'was falsy';
+o.c ??= 'not used';
+o.d &&= o.d + 100;
+o.e ??= [];
+o.e.push('new');
+console.log(JSON.stringify(o));
+let calls = 0;
+const side = () => { calls++; return 'computed'; };
+const keep = { v: 'present' };
+keep.v ??= side();
+keep.v ||= side();
+console.log(keep.v, 'side effects:', calls);
+const deep = { list: [{ items: [{ id: 7 }] }] };
+console.log(deep.list?.[0]?.items?.[0]?.id, deep.list?.[1]?.items?.[0]?.id ?? 'none');
+const fnMap = { double: (x) => x * 2 };
+console.log(fnMap.double?.(4), fnMap.triple?.(4) ?? 'no triple');
+console.log((null ?? 0) || 'zero is falsy', (undefined?.x ?? 'chain ended'));
+class Node { constructor(v, next = null) { this.v = v; this.next = next; } }
+const list = new Node(1, new Node(2, new Node(3)));
+console.log(list.next?.next?.v, list.next?.next?.next?.v, list?.next?.['v']);

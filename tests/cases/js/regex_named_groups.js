@@ -1,0 +1,27 @@
+// Regular expressions: named groups, matchAll, replace with a function, sticky/global flags, lookbehind.
+const text = 'Contact: alice@example.com, bob.smith@test.org; phones 555-1234 and 555-9876.';
+console.log(text.match(/[\w.]+@[\w.]+\.\w+/g).join(' | '));
+const m = text.match(/(?<user>[\w.]+)@(?<domain>\w+)\.(?<tld>\w+)/);
+console.log(m[0], m.index, m.groups.user, m.groups.domain, m.groups.tld, m.length);
+for (const mm of text.matchAll(/(\d{3})-(?<last>\d{4})/g)) console.log(mm[1], mm.groups.last, mm.index);
+console.log(text.replace(/(\d{3})-(\d{4})/g, '$2-$1'));
+console.log('a1 b22 c333'.replace(/\d+/g, (d) => String(Number(d) * 2)));
+console.log('2024-01-15'.replace(/(?<y>\d+)-(?<m>\d+)-(?<d>\d+)/, '$<d>/$<m>/$<y>'));
+console.log('john smith'.replace(/\b\w/g, (c) => c.toUpperCase()), 'aaa'.replace('a', 'b'), 'aaa'.replaceAll('a', 'b'));
+const sticky = /\d+/y;
+sticky.lastIndex = 3;
+console.log(sticky.test('abc123def'), sticky.lastIndex, sticky.test('abc123def'));
+const g = /o/g;
+const found = [];
+let r;
+while ((r = g.exec('foo boo')) !== null) found.push(r.index + ':' + g.lastIndex);
+console.log(found.join(' '));
+console.log('a, b;c  d'.split(/[,;\s]+/), 'a1b2c3'.split(/\d/), 'a1b2'.split(/(\d)/));
+console.log(/^hello$/im.test('first\nHELLO\nlast'), /a.c/s.test('a\nc'), /a.c/.test('a\nc'));
+console.log('cost $30 and $45'.match(/(?<=\$)\d+/g).join(','), '10px 20em 30'.match(/\d+(?!px|\d)/g).join(','));
+console.log(/(\w)\1/.exec('hello')[0], 'aabbcd'.replace(/(.)\1/g, '[$1$1]'), 'x'.replace(/x/, '$&$&$$'));
+const re = /(?<word>\w+)/g;
+console.log(re.source, re.flags, re.global, String(/a\/b/i), new RegExp('a+b', 'gi').flags);
+console.log('Über café'.match(/\p{L}+/gu).join('|'), '😀x'.match(/./u)[0].length, '😀x'.match(/./)[0].length);
+console.log('  trim   me  '.replace(/^\s+|\s+$/g, '').replace(/\s+/g, ' '), 'CamelCaseString'.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase());
+console.log(JSON.stringify('key=value; k2=v2'.match(/(\w+)=(\w+)/)), 'abc'.search(/c/), 'abc'.search(/z/));

@@ -1,0 +1,25 @@
+# The re module: findall, finditer, sub with groups and functions, named groups, flags, split.
+import re
+
+text = "Contact: alice@example.com, bob.smith@test.org; phone 555-1234 or 555-9876."
+print(re.findall(r"[\w.]+@[\w.]+\.\w+", text))
+print(re.findall(r"(\d{3})-(\d{4})", text))
+m = re.search(r"(?P<user>[\w.]+)@(?P<domain>[\w]+)\.(?P<tld>\w+)", text)
+print(m.group(0), m.group("user"), m["domain"], m.groupdict(), m.span(), m.start("tld"))
+print(re.sub(r"(\d{3})-(\d{4})", r"\2-\1", text))
+print(re.sub(r"\d+", lambda mo: str(int(mo.group()) * 2), "a1 b22 c333"))
+print(re.sub(r"(?P<w>\w+)@", r"<\g<w>>@", "x@y z@w", count=1))
+print(re.split(r"[,;]\s*", "a, b;c,d"), re.split(r"(\d)", "a1b2c"))
+print([(mo.group(), mo.start()) for mo in re.finditer(r"\bo\w*", "one two other oval")])
+pat = re.compile(r"^(\w+)\s*=\s*(.*)$", re.MULTILINE)
+print(pat.findall("a = 1\nbb= two\n# comment\nc =3"))
+print(re.match(r"hello", "HELLO world", re.IGNORECASE) is not None, re.match(r"world", "hello world"))
+print(re.fullmatch(r"\d+", "123"), re.fullmatch(r"\d+", "123a"))
+print(re.findall(r"a.c", "abc a\nc", re.DOTALL), re.findall(r"(?i)[a-c]+", "xAbCy"))
+print(re.sub(r"\s+", " ", "  lots   of\t\tspace \n here ").strip(), re.escape("a.b*c"))
+print(re.findall(r"(?<=\$)\d+", "cost $30 and $45"), re.findall(r"\d+(?!px)\b", "10px 20em 30"))
+print(re.subn(r"o", "0", "foo boo"), re.findall(r"(a)(b)?", "ab a"))
+m2 = re.match(r"(\d+)\.(\d+)?", "3.")
+print(m2.groups(), m2.groups(default="0"), m2.lastindex)
+print(re.findall(r"\w+", "naïve café über"), re.sub(r"(.)\1", r"[\1\1]", "aabbcd"))
+print(re.compile(r"x*").sub("-", "abc"))

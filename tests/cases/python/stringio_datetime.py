@@ -1,0 +1,32 @@
+# io.StringIO / BytesIO and datetime arithmetic on fixed dates.
+import io
+from datetime import date, datetime, timedelta, timezone
+
+buf = io.StringIO()
+buf.write("first line\n")
+print("second", "line", sep="-", file=buf)
+buf.write("third")
+print(repr(buf.getvalue()))
+buf.seek(0)
+print(buf.readline().strip(), buf.read().splitlines())
+rd = io.StringIO("a,b\nc,d\n")
+print([line.rstrip("\n").split(",") for line in rd])
+bio = io.BytesIO()
+bio.write(b"\x00\x01abc")
+print(bio.getvalue(), bio.tell(), len(bio.getbuffer()))
+
+d = date(2024, 2, 28)
+print(d, d + timedelta(days=1), d + timedelta(days=2), d.isoformat(), d.weekday(), d.isoweekday())
+print(date(2024, 3, 1) - date(2023, 3, 1), (date(2025, 1, 1) - date(2024, 1, 1)).days)
+print(d.strftime("%Y/%m/%d %A %B %j"), d.replace(year=2023), date.fromisoformat("2000-01-01").toordinal())
+dt = datetime(2024, 1, 15, 13, 45, 30)
+print(dt, dt.isoformat(), dt + timedelta(hours=12, minutes=20), dt.date(), dt.time())
+print(dt.strftime("%H:%M:%S %p %y %b %a"), datetime.strptime("2021-06-01 08:00", "%Y-%m-%d %H:%M"))
+delta = datetime(2024, 12, 25) - datetime(2024, 1, 1, 12)
+print(delta, delta.days, delta.seconds, delta.total_seconds())
+print(timedelta(weeks=1, days=2, hours=3), timedelta(seconds=-1), timedelta(minutes=90) * 2)
+utc = datetime(2024, 1, 15, 12, 0, tzinfo=timezone.utc)
+print(utc, utc.astimezone(timezone(timedelta(hours=5, minutes=30))), utc.timestamp())
+print(datetime.fromtimestamp(0, tz=timezone.utc), date(2024, 1, 1) < date(2024, 1, 2))
+print(sorted([date(2024, 5, 1), date(2023, 12, 31), date(2024, 1, 1)]))
+print(repr(date(2024, 1, 2)), repr(timedelta(days=1, seconds=5)))
