@@ -28,7 +28,9 @@ impl SystemClock {
     /// A clock whose monotonic time starts now.
     #[must_use]
     pub fn new() -> Self {
-        SystemClock { origin: std::time::Instant::now() }
+        SystemClock {
+            origin: std::time::Instant::now(),
+        }
     }
 
     /// A [`SharedClock`] over the system clocks.

@@ -47,7 +47,11 @@ pub struct OutputCapture {
 impl OutputCapture {
     /// A capture forwarding to `sink`, keeping at most `cap` bytes (stdout and stderr together).
     pub fn new(sink: Arc<dyn OutputSink>, cap: Option<u64>) -> Self {
-        OutputCapture { sink, cap, state: Mutex::new(CaptureState::default()) }
+        OutputCapture {
+            sink,
+            cap,
+            state: Mutex::new(CaptureState::default()),
+        }
     }
 
     /// Writes a chunk.
@@ -85,7 +89,11 @@ impl OutputCapture {
         if !kept.is_empty() {
             self.sink.write(stream, kept);
         }
-        if exceeded { Err(LimitKind::Output) } else { Ok(()) }
+        if exceeded {
+            Err(LimitKind::Output)
+        } else {
+            Ok(())
+        }
     }
 
     /// Writes to standard error whatever the limit says: for Kiln's own closing message
@@ -99,7 +107,10 @@ impl OutputCapture {
 
     /// Whether the output limit has been reached.
     pub fn exceeded(&self) -> bool {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner).exceeded
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .exceeded
     }
 
     /// What was kept so far: `(stdout, stderr)`.
@@ -111,7 +122,10 @@ impl OutputCapture {
     /// Takes what was kept, leaving the capture empty: `(stdout, stderr)`.
     pub fn take(&self) -> (String, String) {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        (std::mem::take(&mut state.stdout), std::mem::take(&mut state.stderr))
+        (
+            std::mem::take(&mut state.stdout),
+            std::mem::take(&mut state.stderr),
+        )
     }
 }
 
@@ -135,7 +149,13 @@ mod tests {
         capture.write(Stream::Stderr, "b").unwrap();
         capture.write(Stream::Stdout, "c").unwrap();
         assert_eq!(capture.contents(), ("ac".to_owned(), "b".to_owned()));
-        let seen: Vec<_> = recorder.0.lock().unwrap().iter().map(|(_, c)| c.clone()).collect();
+        let seen: Vec<_> = recorder
+            .0
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(_, c)| c.clone())
+            .collect();
         assert_eq!(seen, ["a", "b", "c"]);
     }
 

@@ -69,7 +69,10 @@ pub struct WorkspaceFile {
 impl WorkspaceFile {
     /// A file from a path and its contents.
     pub fn new(path: impl Into<String>, contents: impl Into<Vec<u8>>) -> Self {
-        WorkspaceFile { path: path.into(), contents: contents.into() }
+        WorkspaceFile {
+            path: path.into(),
+            contents: contents.into(),
+        }
     }
 }
 
@@ -98,8 +101,12 @@ pub struct Limits {
 
 impl Limits {
     /// No limit at all: only for trusted code and tests.
-    pub const UNLIMITED: Limits =
-        Limits { wall_time_ms: None, steps: None, memory_bytes: None, output_bytes: None };
+    pub const UNLIMITED: Limits = Limits {
+        wall_time_ms: None,
+        steps: None,
+        memory_bytes: None,
+        output_bytes: None,
+    };
 }
 
 impl Default for Limits {
@@ -179,7 +186,10 @@ impl RunRequest {
     /// The same request calling an export with arguments.
     #[must_use]
     pub fn with_entry(mut self, export: impl Into<String>, args: Vec<String>) -> Self {
-        self.entry = Some(Entry { export: export.into(), args });
+        self.entry = Some(Entry {
+            export: export.into(),
+            args,
+        });
         self
     }
 

@@ -1,7 +1,7 @@
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::{Language, LimitKind, OutputSink, Outcome, RunRequest};
+use crate::{Language, LimitKind, Outcome, OutputSink, RunRequest};
 
 /// An engine that runs programs of one language.
 ///
@@ -15,8 +15,12 @@ pub trait Runner {
     ///
     /// Never panics on the user's code: problems in the program become the outcome's status,
     /// stderr and diagnostics. `stop` lets the host end the run early (time limit, cancel).
-    fn run(&mut self, request: &RunRequest, sink: Arc<dyn OutputSink>, stop: &StopSignal)
-    -> Outcome;
+    fn run(
+        &mut self,
+        request: &RunRequest,
+        sink: Arc<dyn OutputSink>,
+        stop: &StopSignal,
+    ) -> Outcome;
 }
 
 type Waker = Box<dyn Fn() + Send + Sync>;
@@ -70,7 +74,11 @@ impl StopSignal {
             .compare_exchange(0, code, Ordering::SeqCst, Ordering::SeqCst)
             .is_ok()
         {
-            let wakers = self.inner.wakers.lock().unwrap_or_else(PoisonError::into_inner);
+            let wakers = self
+                .inner
+                .wakers
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
             for wake in wakers.iter() {
                 wake();
             }
@@ -97,7 +105,11 @@ impl StopSignal {
 
     /// Calls `wake` when a stop is requested (at once, if one already was).
     pub fn on_stop(&self, wake: impl Fn() + Send + Sync + 'static) {
-        let mut wakers = self.inner.wakers.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut wakers = self
+            .inner
+            .wakers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if self.is_raised() {
             drop(wakers);
             wake();
@@ -108,13 +120,19 @@ impl StopSignal {
 
     /// Forgets registered wakers (a runner calls this when its run ends).
     pub fn clear_wakers(&self) {
-        self.inner.wakers.lock().unwrap_or_else(PoisonError::into_inner).clear();
+        self.inner
+            .wakers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 }
 
 impl std::fmt::Debug for StopSignal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StopSignal").field("raised", &self.is_raised()).finish()
+        f.debug_struct("StopSignal")
+            .field("raised", &self.is_raised())
+            .finish()
     }
 }
 

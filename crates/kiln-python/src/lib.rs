@@ -132,19 +132,30 @@ impl PythonRunner {
             .into_iter()
             .filter(|def| !DENIED_NATIVE_MODULES.contains(&def.name.as_str()))
             .collect();
-        builder = builder.add_native_modules(&defs).add_frozen_modules(modules.frozen());
-        let interpreter =
-            builder.init_hook(move |vm| vm.set_user_signal_channel(receiver)).build();
+        builder = builder
+            .add_native_modules(&defs)
+            .add_frozen_modules(modules.frozen());
+        let interpreter = builder
+            .init_hook(move |vm| vm.set_user_signal_channel(receiver))
+            .build();
 
-        let runner = PythonRunner { interpreter, clock, bridge, signals };
+        let runner = PythonRunner {
+            interpreter,
+            clock,
+            bridge,
+            signals,
+        };
         runner.interpreter.enter(|vm| {
             // After start-up, not in an init hook: sys.modules does not exist that early.
             install_kiln_module(vm, &runner.bridge, max_recursion);
             let scope = vm.new_scope_with_builtins();
-            if let Err(err) = vm.compile(PRELUDE, Mode::Exec, "<kiln-prelude>").map_or_else(
-                |err| Err(err.into_pyexception(vm, Some(PRELUDE))),
-                |code| vm.run_code_obj(code, scope.clone()),
-            ) {
+            if let Err(err) = vm
+                .compile(PRELUDE, Mode::Exec, "<kiln-prelude>")
+                .map_or_else(
+                    |err| Err(err.into_pyexception(vm, Some(PRELUDE))),
+                    |code| vm.run_code_obj(code, scope.clone()),
+                )
+            {
                 // The prelude is ours; if it fails every run would misbehave, so say so loudly.
                 vm.print_exception(&err);
             } else if let Ok(module) = vm.import("_kiln", 0) {
@@ -162,7 +173,12 @@ impl PythonRunner {
             vm.sys_module
                 .get_attr("builtin_module_names", vm)
                 .and_then(|names| Vec::<PyStrRef>::try_from_object(vm, names))
-                .map(|names| names.iter().map(|n| n.to_string_lossy().into_owned()).collect())
+                .map(|names| {
+                    names
+                        .iter()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .collect()
+                })
                 .unwrap_or_default()
         });
         names.extend(self.bridge.modules.module_names());
@@ -214,7 +230,9 @@ impl PythonRunner {
             Ok(scope) => scope,
             Err(err) => return internal_error(vm, &err, "could not create __main__"),
         };
-        let _ = scope.globals.set_item("__file__", vm.ctx.new_str(main_path.as_str()).into(), vm);
+        let _ = scope
+            .globals
+            .set_item("__file__", vm.ctx.new_str(main_path.as_str()).into(), vm);
 
         let started = self.clock.monotonic_ns();
         let result = vm.run_code_obj(code, scope);
@@ -296,7 +314,11 @@ impl Runner for PythonRunner {
             )]);
         };
         let capture = Arc::new(OutputCapture::new(sink, request.limits.output_bytes));
-        *self.bridge.capture.lock().unwrap_or_else(PoisonError::into_inner) = Some(capture.clone());
+        *self
+            .bridge
+            .capture
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(capture.clone());
         let generation = self.bridge.generation.fetch_add(1, Ordering::SeqCst) + 1;
 
         let signals = self.signals.clone();
@@ -306,13 +328,18 @@ impl Runner for PythonRunner {
             keep_nudging(signals.clone(), bridge.clone(), generation);
         });
 
-        let outcome =
-            self.interpreter.enter(|vm| self.run_in_vm(vm, request, source, &capture, stop));
+        let outcome = self
+            .interpreter
+            .enter(|vm| self.run_in_vm(vm, request, source, &capture, stop));
 
         stop.clear_wakers();
         // Pending stop signals for this run see a newer generation and do nothing.
         self.bridge.generation.fetch_add(1, Ordering::SeqCst);
-        *self.bridge.capture.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        *self
+            .bridge
+            .capture
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = None;
         outcome
     }
 }
@@ -325,7 +352,9 @@ fn raise_stop(
     generation: u64,
 ) -> UserSignal {
     Box::new(move |vm: &VirtualMachine| {
-        let current = bridge.upgrade().map(|b| b.generation.load(Ordering::SeqCst));
+        let current = bridge
+            .upgrade()
+            .map(|b| b.generation.load(Ordering::SeqCst));
         if current != Some(generation) {
             return Ok(());
         }
@@ -340,12 +369,17 @@ fn raise_stop(
 /// browser host terminates the worker instead.)
 #[cfg(not(target_family = "wasm"))]
 fn keep_nudging(signals: UserSignalSender, bridge: std::sync::Weak<Bridge>, generation: u64) {
-    let _ = std::thread::Builder::new().name("kiln-python-stop".to_owned()).spawn(move || {
-        while bridge.upgrade().is_some_and(|b| b.generation.load(Ordering::SeqCst) == generation) {
-            std::thread::sleep(std::time::Duration::from_millis(20));
-            let _ = signals.send(Box::new(|_| Ok(())));
-        }
-    });
+    let _ = std::thread::Builder::new()
+        .name("kiln-python-stop".to_owned())
+        .spawn(move || {
+            while bridge
+                .upgrade()
+                .is_some_and(|b| b.generation.load(Ordering::SeqCst) == generation)
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                let _ = signals.send(Box::new(|_| Ok(())));
+            }
+        });
 }
 
 #[cfg(target_family = "wasm")]
@@ -377,9 +411,16 @@ fn install_kiln_module(vm: &VirtualMachine, bridge: &Arc<Bridge>, max_recursion:
     let write = vm.new_function(
         "write",
         move |fd: i32, text: PyStrRef, vm: &VirtualMachine| -> PyResult<()> {
-            let stream = if fd == 2 { Stream::Stderr } else { Stream::Stdout };
-            let capture =
-                write_bridge.capture.lock().unwrap_or_else(PoisonError::into_inner).clone();
+            let stream = if fd == 2 {
+                Stream::Stderr
+            } else {
+                Stream::Stdout
+            };
+            let capture = write_bridge
+                .capture
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone();
             match capture {
                 Some(capture) => capture
                     .write(stream, &text.to_string_lossy())
@@ -417,7 +458,9 @@ fn install_kiln_module(vm: &VirtualMachine, bridge: &Arc<Bridge>, max_recursion:
 
 fn prelude_namespace(vm: &VirtualMachine) -> PyResult<PyDictRef> {
     let prelude = vm.import("_kiln", 0)?.get_attr("prelude", vm)?;
-    prelude.downcast().map_err(|_| vm.new_runtime_error("_kiln.prelude is not a dict".to_owned()))
+    prelude
+        .downcast()
+        .map_err(|_| vm.new_runtime_error("_kiln.prelude is not a dict".to_owned()))
 }
 
 fn call(
@@ -441,7 +484,10 @@ fn collect_files(
         .filter_map(|(path, contents)| {
             let path = path.downcast_ref::<rustpython_vm::builtins::PyStr>()?;
             let contents = contents.downcast_ref::<rustpython_vm::builtins::PyBytes>()?;
-            Some(WorkspaceFile::new(path.to_string_lossy().into_owned(), contents.as_bytes()))
+            Some(WorkspaceFile::new(
+                path.to_string_lossy().into_owned(),
+                contents.as_bytes(),
+            ))
         })
         .collect();
     written.sort_by(|a, b| a.path.cmp(&b.path));
@@ -460,7 +506,10 @@ fn refused_for_syntax(vm: &VirtualMachine, exc: &PyBaseExceptionRef) -> Outcome 
         .get_attr("msg", vm)
         .ok()
         .and_then(|msg| msg.str(vm).ok())
-        .map_or_else(|| "invalid syntax".to_owned(), |msg| msg.to_string_lossy().into_owned());
+        .map_or_else(
+            || "invalid syntax".to_owned(),
+            |msg| msg.to_string_lossy().into_owned(),
+        );
     let kind = exc.class().name().to_string();
     let mut diagnostic = Diagnostic::error("syntax-error", format!("{kind}: {message}"));
     if let Some(line) = attr_u32("lineno") {

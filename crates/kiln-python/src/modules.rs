@@ -86,8 +86,12 @@ impl ModuleSource for MemoryModules {
     }
 
     fn module_names(&self) -> Vec<String> {
-        let mut names: Vec<String> =
-            self.units.keys().filter(|n| !n.contains('.')).cloned().collect();
+        let mut names: Vec<String> = self
+            .units
+            .keys()
+            .filter(|n| !n.contains('.'))
+            .cloned()
+            .collect();
         names.sort();
         names
     }

@@ -33,7 +33,10 @@ fn py(code: &str) -> RunRequest {
 fn prints_and_finishes_ok() {
     let outcome = run(py("print('hello', 6 * 7)\nprint(2 ** 100)"));
     assert_eq!(outcome.status, Status::Ok, "{outcome:?}");
-    assert_eq!(outcome.stdout, "hello 42\n1267650600228229401496703205376\n");
+    assert_eq!(
+        outcome.stdout,
+        "hello 42\n1267650600228229401496703205376\n"
+    );
     assert_eq!(outcome.stderr, "");
     assert_eq!(outcome.exit_code, 0);
 }
@@ -103,19 +106,43 @@ fn imports_workspace_modules_and_packages() {
 
 #[test]
 fn errors_in_workspace_modules_show_their_source() {
-    let request = py("import broken\nbroken.f()").with_file("broken.py", "def f():\n    return undefined_name\n");
+    let request = py("import broken\nbroken.f()")
+        .with_file("broken.py", "def f():\n    return undefined_name\n");
     let outcome = run(request);
-    assert!(outcome.stderr.contains("  File \"broken.py\", line 2, in f\n    return undefined_name\n"), "{}", outcome.stderr);
-    assert!(outcome.stderr.ends_with("NameError: name 'undefined_name' is not defined\n"));
+    assert!(
+        outcome
+            .stderr
+            .contains("  File \"broken.py\", line 2, in f\n    return undefined_name\n"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(
+        outcome
+            .stderr
+            .ends_with("NameError: name 'undefined_name' is not defined\n")
+    );
 }
 
 #[test]
 fn open_reads_supplied_files_and_returns_written_ones() {
     let code = "with open('data/in.txt') as f:\n    words = f.read().split()\nwith open('out.txt', 'w') as f:\n    f.write(' '.join(reversed(words)))\nlog = open('log.txt', 'a')\nlog.write('never closed')\nprint(len(words))\ntry:\n    open('missing.txt')\nexcept FileNotFoundError as e:\n    print('missing', e.filename)\ntry:\n    open('../etc/passwd')\nexcept PermissionError:\n    print('denied')";
     let outcome = run(py(code).with_file("data/in.txt", "a b c"));
-    assert_eq!(outcome.stdout, "3\nmissing missing.txt\ndenied\n", "{outcome:?}");
-    let written: Vec<_> = outcome.files_written.iter().map(|f| (f.path.as_str(), f.contents.as_slice())).collect();
-    assert_eq!(written, [("log.txt", b"never closed".as_slice()), ("out.txt", b"c b a".as_slice())]);
+    assert_eq!(
+        outcome.stdout, "3\nmissing missing.txt\ndenied\n",
+        "{outcome:?}"
+    );
+    let written: Vec<_> = outcome
+        .files_written
+        .iter()
+        .map(|f| (f.path.as_str(), f.contents.as_slice()))
+        .collect();
+    assert_eq!(
+        written,
+        [
+            ("log.txt", b"never closed".as_slice()),
+            ("out.txt", b"c b a".as_slice())
+        ]
+    );
 }
 
 #[test]
@@ -179,16 +206,30 @@ fn modules_can_come_from_the_host_on_demand() {
         StopSignal::new(),
     );
     assert_eq!(outcome.stdout, "hi 9\n", "{outcome:?}");
-    let missing = run_with(py("import json"), Arc::new(OnDemand(MemoryModules::new())), StopSignal::new());
+    let missing = run_with(
+        py("import json"),
+        Arc::new(OnDemand(MemoryModules::new())),
+        StopSignal::new(),
+    );
     assert_eq!(missing.status, Status::Error);
-    assert!(missing.stderr.contains("ModuleNotFoundError: No module named 'json'"), "{}", missing.stderr);
+    assert!(
+        missing
+            .stderr
+            .contains("ModuleNotFoundError: No module named 'json'"),
+        "{}",
+        missing.stderr
+    );
 }
 
 #[test]
 fn no_sockets_or_host_processes() {
     let outcome = run(py("import socket"));
     assert_eq!(outcome.status, Status::Error);
-    assert!(outcome.stderr.contains("ModuleNotFoundError"), "{}", outcome.stderr);
+    assert!(
+        outcome.stderr.contains("ModuleNotFoundError"),
+        "{}",
+        outcome.stderr
+    );
     let os = run(py("import os\nos.system('rm -rf /')"));
     assert_eq!(os.status, Status::Error);
     assert!(os.stderr.ends_with("PermissionError: [Errno 1] os.system is not available in Kiln: programs run in a sandbox without processes, signals or the host file system\n"), "{}", os.stderr);
@@ -205,19 +246,33 @@ fn each_run_gets_a_fresh_main_but_one_interpreter() {
             let stop = StopSignal::new();
             let first = runner.run(&py("x = 1\nprint(x)"), Arc::new(()), &stop);
             let second = runner.run(&py("print('x' in globals())"), Arc::new(()), &stop);
-            let v1 = runner.run(&py("import m\nprint(m.V)").with_file("m.py", "V = 1"), Arc::new(()), &stop);
-            let v2 = runner.run(&py("import m\nprint(m.V)").with_file("m.py", "V = 2"), Arc::new(()), &stop);
+            let v1 = runner.run(
+                &py("import m\nprint(m.V)").with_file("m.py", "V = 1"),
+                Arc::new(()),
+                &stop,
+            );
+            let v2 = runner.run(
+                &py("import m\nprint(m.V)").with_file("m.py", "V = 2"),
+                Arc::new(()),
+                &stop,
+            );
             (first.stdout, second.stdout, v1.stdout, v2.stdout)
         })
         .unwrap()
         .join()
         .unwrap();
-    assert_eq!(outcome, ("1\n".into(), "False\n".into(), "1\n".into(), "2\n".into()));
+    assert_eq!(
+        outcome,
+        ("1\n".into(), "False\n".into(), "1\n".into(), "2\n".into())
+    );
 }
 
 #[test]
 fn endless_loop_is_stopped_by_the_host() {
-    for code in ["while True:\n    pass", "while True:\n    try:\n        pass\n    except BaseException:\n        pass"] {
+    for code in [
+        "while True:\n    pass",
+        "while True:\n    try:\n        pass\n    except BaseException:\n        pass",
+    ] {
         let stop = StopSignal::new();
         let timer = stop.clone();
         std::thread::spawn(move || {
@@ -226,7 +281,11 @@ fn endless_loop_is_stopped_by_the_host() {
         });
         let started = Instant::now();
         let outcome = run_with(py(code), Arc::new(EmbeddedStdlib), stop);
-        assert_eq!((outcome.status, outcome.limit, outcome.exit_code), (Status::Limit, Some(LimitKind::Time), 124), "{outcome:?}");
+        assert_eq!(
+            (outcome.status, outcome.limit, outcome.exit_code),
+            (Status::Limit, Some(LimitKind::Time), 124),
+            "{outcome:?}"
+        );
         assert!(outcome.stderr.contains("time limit reached"));
         assert!(started.elapsed() < Duration::from_secs(30));
     }
@@ -234,16 +293,30 @@ fn endless_loop_is_stopped_by_the_host() {
 
 #[test]
 fn unbounded_recursion_is_a_recursion_error_not_a_crash() {
-    let outcome = run(py("import sys\nsys.setrecursionlimit(10**9)\ndef f(n):\n    return f(n + 1)\nf(0)"));
+    let outcome = run(py(
+        "import sys\nsys.setrecursionlimit(10**9)\ndef f(n):\n    return f(n + 1)\nf(0)",
+    ));
     assert_eq!(outcome.status, Status::Error, "{outcome:?}");
-    assert!(outcome.stderr.contains("RecursionError"), "{}", outcome.stderr);
+    assert!(
+        outcome.stderr.contains("RecursionError"),
+        "{}",
+        outcome.stderr
+    );
 }
 
 #[test]
 fn output_flood_stops_at_the_output_limit() {
-    let limits = Limits { output_bytes: Some(10_000), ..Limits::default() };
+    let limits = Limits {
+        output_bytes: Some(10_000),
+        ..Limits::default()
+    };
     let outcome = run(py("while True:\n    print('flood')").with_limits(limits));
-    assert_eq!((outcome.status, outcome.limit), (Status::Limit, Some(LimitKind::Output)), "{}", outcome.stderr);
+    assert_eq!(
+        (outcome.status, outcome.limit),
+        (Status::Limit, Some(LimitKind::Output)),
+        "{}",
+        outcome.stderr
+    );
     assert_eq!(outcome.stdout.len(), 10_000);
     assert!(outcome.stderr.contains("output limit reached"));
 }
@@ -259,12 +332,17 @@ fn binary_input_is_refused() {
 fn available_modules_come_from_the_build() {
     let names = std::thread::Builder::new()
         .stack_size(kiln_python::RECOMMENDED_STACK_BYTES)
-        .spawn(|| PythonRunner::new(SystemClock::shared(), Arc::new(EmbeddedStdlib)).available_modules())
+        .spawn(|| {
+            PythonRunner::new(SystemClock::shared(), Arc::new(EmbeddedStdlib)).available_modules()
+        })
         .unwrap()
         .join()
         .unwrap();
     for expected in ["json", "math", "re", "collections", "_io", "sys"] {
-        assert!(names.iter().any(|n| n == expected), "{expected} missing from {names:?}");
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} missing from {names:?}"
+        );
     }
     assert!(!names.iter().any(|n| n == "_socket"));
 }
