@@ -3,7 +3,7 @@
 //! See `CONTRACTS.md` ("Command line") for the interface scripts rely on: arguments, output,
 //! exit codes and the `--json` shape.
 
-#![forbid(clippy::unwrap_used)]
+#![deny(clippy::unwrap_used)]
 
 mod detect;
 mod run;
