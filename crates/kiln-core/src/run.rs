@@ -193,6 +193,24 @@ impl RunRequest {
         self
     }
 
+    /// The program as source text.
+    ///
+    /// # Errors
+    /// A `not-text` diagnostic when the code is binary (a `.wasm` file given to the JavaScript or
+    /// Python runner), worded the same for every language.
+    pub fn source_text(&self) -> Result<&str, Diagnostic> {
+        self.code.as_text().ok_or_else(|| {
+            Diagnostic::error(
+                "not-text",
+                format!(
+                    "{} code must be UTF-8 text, and this input is binary: pass the source file, \
+                     or run .wasm files as WebAssembly",
+                    self.language.display_name()
+                ),
+            )
+        })
+    }
+
     /// The file name to show, or a default per language (`main.py`, `main.js`, `main.wat`).
     #[must_use]
     pub fn display_name(&self) -> &str {

@@ -96,11 +96,9 @@ pub(crate) fn run(
     sink: Arc<dyn OutputSink>,
     stop: &StopSignal,
 ) -> Outcome {
-    let Some(source) = request.code.as_text() else {
-        return Outcome::refused(vec![Diagnostic::error(
-            "not-javascript",
-            "this is binary data, not JavaScript source text",
-        )]);
+    let source = match request.source_text() {
+        Ok(source) => source,
+        Err(diagnostic) => return Outcome::refused(vec![diagnostic]),
     };
     let file = request.display_name().to_owned();
     // Checked before parsing: Boa's parser would overflow the native stack.

@@ -134,7 +134,7 @@ fn binary_code_is_refused() {
         &kiln_core::StopSignal::new(),
     );
     assert_eq!(outcome.status, kiln_core::Status::Refused);
-    assert_eq!(outcome.diagnostics[0].code, "not-javascript");
+    assert_eq!(outcome.diagnostics[0].code, "not-text");
 }
 
 #[test]

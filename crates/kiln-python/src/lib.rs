@@ -307,11 +307,9 @@ impl Runner for PythonRunner {
         sink: Arc<dyn OutputSink>,
         stop: &StopSignal,
     ) -> Outcome {
-        let Some(source) = request.code.as_text() else {
-            return Outcome::refused(vec![Diagnostic::error(
-                "not-text",
-                "Python code must be UTF-8 text; this input is binary",
-            )]);
+        let source = match request.source_text() {
+            Ok(source) => source,
+            Err(diagnostic) => return Outcome::refused(vec![diagnostic]),
         };
         let capture = Arc::new(OutputCapture::new(sink, request.limits.output_bytes));
         *self
