@@ -55,6 +55,45 @@ pub const RECOMMENDED_STACK_BYTES: usize = 256 * 1024 * 1024;
 /// recursion ends in `RecursionError` rather than a native stack overflow.
 pub const DEFAULT_MAX_RECURSION: usize = 5_000;
 
+/// Syntax errors in `source` found by RustPython's own compiler, without starting an
+/// interpreter: at most one `syntax-error` diagnostic with the parser's message and its 1-based
+/// line and column (mostly where CPython's `compile()` points). [`PythonRunner`] refuses code
+/// with exactly this diagnostic, so `kiln check` and `kiln run` always agree. Nothing else is
+/// checked.
+#[must_use]
+pub fn parse_check(source: &str, file_name: &str) -> Vec<Diagnostic> {
+    use rustpython_vm::compiler::parser::{LexicalErrorType, ParseErrorType};
+    use rustpython_vm::compiler::{CompileError, CompileOpts, compile};
+    let Err(error) = compile(source, Mode::Exec, file_name, CompileOpts::default()) else {
+        return Vec::new();
+    };
+    let kind = match &error {
+        CompileError::Parse(parse) => match &parse.error {
+            ParseErrorType::Lexical(LexicalErrorType::IndentationError)
+            | ParseErrorType::UnexpectedIndentation => "IndentationError",
+            ParseErrorType::OtherError(message)
+                if message
+                    .to_ascii_lowercase()
+                    .starts_with("expected an indented block after") =>
+            {
+                "IndentationError"
+            }
+            _ => "SyntaxError",
+        },
+        CompileError::Codegen(_) => "SyntaxError",
+    };
+    let mut diagnostic = Diagnostic::error("syntax-error", format!("{kind}: {error}"));
+    let (line, column) = error.python_location();
+    if line > 0 {
+        let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        diagnostic = diagnostic.at(to_u32(line), to_u32(column.max(1)));
+        if let Some((end_line, end_column)) = error.python_end_location() {
+            diagnostic = diagnostic.to(to_u32(end_line), to_u32(end_column.max(1)));
+        }
+    }
+    vec![diagnostic]
+}
+
 /// Native modules a sandboxed program must not have, whatever the build includes.
 const DENIED_NATIVE_MODULES: &[&str] = &[
     "_socket",
@@ -222,6 +261,11 @@ impl PythonRunner {
         let code = match vm.compile(source, Mode::Exec, main_path.clone()) {
             Ok(code) => code,
             Err(err) => {
+                let diagnostics = parse_check(source, &main_path);
+                if !diagnostics.is_empty() {
+                    return Outcome::refused(diagnostics);
+                }
+                // The compiler refused something the parser alone accepts: use the exception.
                 let exc = err.into_pyexception(vm, Some(source));
                 return refused_for_syntax(vm, &exc);
             }

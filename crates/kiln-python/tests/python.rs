@@ -358,3 +358,51 @@ fn os_works_on_the_virtual_workspace() {
         outcome.stderr
     );
 }
+
+#[test]
+fn parse_check_agrees_with_the_runner() {
+    let sources = [
+        "x = (1,\ny = 2\n",
+        "def f(:\n    pass\n",
+        "if True:\nprint(1)\n",
+        "print(\"hi\" 1)\n",
+        "x = 1\n  y = 2\n",
+        "for i in range(3)\n    print(i)\n",
+        "while True print(1)\n",
+        "s = 'abc\n",
+        "return 5\n",
+        "x = [1, 2\n",
+        "def f(x, y=1, z):\n    pass\n",
+        "del 1\n",
+        "a = 1 +\n",
+        "import\n",
+        "x === 1\n",
+        "break\n",
+        "nonlocal x\n",
+        "f(**k, *a)\n",
+        "x = 1 if y\n",
+        "print 'hi'\n",
+        "class A\n    pass\n",
+        "s = f'{x'\n",
+        "x = 1 \\ 2\n",
+        "def f(x=1, y):\n    pass\n",
+        "f(a=1, 2)\n",
+        "f(x for x in y, 1)\n",
+        "def f(**k, a):\n    pass\n",
+    ];
+    let mut mismatches = Vec::new();
+    for source in sources {
+        let outcome = run(py(source));
+        assert_eq!(outcome.status, Status::Refused, "{source:?}: {outcome:?}");
+        // Line, column and message agree; end positions may not (the interpreter adjusts some).
+        let key = |d: &kiln_core::Diagnostic| (d.code.clone(), d.message.clone(), d.line, d.column);
+        let checked: Vec<_> = kiln_python::parse_check(source, "main.py")
+            .iter()
+            .map(key)
+            .collect();
+        let refused: Vec<_> = outcome.diagnostics.iter().map(key).collect();
+        mismatches.extend((checked != refused).then(|| format!("{checked:?} != {refused:?}")));
+    }
+    assert!(mismatches.is_empty(), "{mismatches:#?}");
+    assert!(kiln_python::parse_check("print(1)\n", "main.py").is_empty());
+}
