@@ -16,7 +16,17 @@ use std::time::Instant;
 mod size;
 
 /// Crates that must keep compiling for the browser.
-const WASM_CRATES: &[&str] = &["kiln-core", "kiln-js", "kiln-python", "kiln-wasm"];
+const WASM_CRATES: &[&str] = &[
+    "kiln-analyzer",
+    "kiln-core",
+    "kiln-js",
+    "kiln-python",
+    "kiln-wasm",
+];
+
+/// The wasm32 steps pass `--no-default-features` (to keep RustPython's frozen standard library
+/// out), so the analyzer's parsers are switched back on by name: it is checked with all of them.
+const WASM_FEATURES: &str = "kiln-analyzer/js,kiln-analyzer/python,kiln-analyzer/wasm";
 
 /// RustPython's pinned parser crates declare Rust 1.96 but build with 1.95 (DESIGN.md §5).
 pub(crate) const IGNORE_RUST_VERSION: &str = "--ignore-rust-version";
@@ -133,7 +143,9 @@ fn ensure_components() -> Result<(), String> {
 }
 
 fn wasm_package_args() -> Vec<&'static str> {
-    WASM_CRATES.iter().flat_map(|c| ["-p", c]).collect()
+    let mut args: Vec<&'static str> = WASM_CRATES.iter().flat_map(|c| ["-p", *c]).collect();
+    args.extend(["--features", WASM_FEATURES]);
+    args
 }
 
 fn test() -> Result<(), String> {

@@ -1,0 +1,112 @@
+//! Kiln's CodeAnalyzer: looks at code before it runs and says, in plain words, which language it
+//! is and whether it parses.
+//!
+//! [`analyze`] never fails and never panics, whatever the input (empty, binary, invalid UTF-8,
+//! megabytes of brackets): everything it finds is a value in the returned [`Analysis`].
+//!
+//! - **Stage 1, detection**, in this order: the explicit [`Hints::language`]; the file extension of
+//!   [`Hints::file_name`]; the wasm magic bytes (`\0asm`); a shebang (`python`, `node`, `deno`,
+//!   `bun`); WAT text starting with `(module`; then content heuristics, a small table of weighted
+//!   signals. Languages Kiln does not run (TypeScript, Ruby, C/C++, Rust, Go, Java) are recognised
+//!   and named, with an `unsupported-language` info diagnostic.
+//! - **Stage 2, syntax**, with each engine's own parser, so what the analyzer accepts is what the
+//!   runner accepts (DESIGN.md §2, "Parsers live where the engines live"): Boa for JavaScript,
+//!   RustPython's compiler for Python, the `wat` parser and wasmi's validation for WebAssembly.
+//!   Each parser sits behind a cargo feature (`js`, `python`, `wasm`, all on by default), so a
+//!   browser worker links only its own; a language whose parser is not built is detected but not
+//!   checked, and [`Analysis::reasons`] says so.
+//!
+//! ```
+//! use kiln_analyzer::{analyze, Confidence, Hints};
+//! use kiln_core::Language;
+//!
+//! let analysis = analyze(b"def greet(name):\n    print('hi', name)\n", &Hints::default());
+//! assert_eq!(analysis.language, Some(Language::Python));
+//! assert!(analysis.confidence >= Confidence::Medium);
+//! assert!(analysis.diagnostics.is_empty());
+//!
+//! let analysis = analyze(b"const x = ;", &Hints::for_file("main.js"));
+//! assert_eq!(analysis.diagnostics[0].code, "syntax-error");
+//! assert_eq!(analysis.diagnostics[0].line, Some(1));
+//! ```
+#![cfg_attr(not(test), forbid(clippy::unwrap_used))]
+
+mod detect;
+mod syntax;
+
+use kiln_core::{Diagnostic, Language};
+
+/// What the caller already knows about the code.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hints {
+    /// The language, when the user or the embedding chose it; it wins over everything else.
+    pub language: Option<Language>,
+    /// The file name (or path), whose extension is the next-best signal.
+    pub file_name: Option<String>,
+}
+
+impl Hints {
+    /// Hints naming only the language.
+    #[must_use]
+    pub fn for_language(language: Language) -> Self {
+        Hints {
+            language: Some(language),
+            file_name: None,
+        }
+    }
+
+    /// Hints naming only the file.
+    #[must_use]
+    pub fn for_file(file_name: impl Into<String>) -> Self {
+        Hints {
+            language: None,
+            file_name: Some(file_name.into()),
+        }
+    }
+}
+
+/// How sure the detection is, from least to most (so `>=` comparisons read naturally).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Confidence {
+    /// A guess: little or ambiguous evidence (for example `print(1)` alone, or empty input).
+    Low,
+    /// Several content signals agree and few disagree.
+    Medium,
+    /// A file extension, a shebang, WAT's `(module`, or strong one-sided content signals.
+    High,
+    /// The caller said so, or the bytes start with the wasm magic number.
+    Certain,
+}
+
+/// What [`analyze`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Analysis {
+    /// The language Kiln would run this as; `None` when it could not tell, or when the code is in a
+    /// language Kiln does not run (then [`Analysis::reasons`] names it).
+    pub language: Option<Language>,
+    /// How sure the detection is.
+    pub confidence: Confidence,
+    /// Why this language (or why none), in plain words, strongest reason first.
+    pub reasons: Vec<String>,
+    /// Problems found: syntax errors with 1-based line and column, unsupported languages, input
+    /// that is not valid UTF-8.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Detects the language of `source` and checks its syntax with that language's own parser.
+///
+/// Never fails and never panics; see the [crate documentation](crate) for the stages.
+#[must_use]
+pub fn analyze(source: &[u8], hints: &Hints) -> Analysis {
+    let detection = detect::detect(source, hints);
+    let mut analysis = Analysis {
+        language: detection.language,
+        confidence: detection.confidence,
+        reasons: detection.reasons,
+        diagnostics: detection.diagnostics,
+    };
+    if let Some(language) = analysis.language {
+        syntax::check(language, source, hints, &mut analysis);
+    }
+    analysis
+}
