@@ -5,7 +5,6 @@
 
 #![deny(clippy::unwrap_used)]
 
-mod detect;
 mod run;
 
 use std::process::ExitCode;

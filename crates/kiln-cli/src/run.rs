@@ -19,7 +19,6 @@ use kiln_core::{
 };
 
 use crate::RunArgs;
-use crate::detect::detect;
 
 #[global_allocator]
 static ALLOCATOR: CappedAllocator = CappedAllocator::new();
@@ -210,11 +209,7 @@ fn build_request(args: &RunArgs) -> Result<RunRequest, String> {
         (None, "-") => {
             return Err("--lang is required when the program comes from stdin (`-`): use --lang js, python or wasm".to_owned());
         }
-        (None, path) => detect(path, &bytes).ok_or_else(|| {
-            format!(
-                "cannot tell which language {path} is: name it .js, .mjs, .py, .wasm or .wat, or pass --lang js|python|wasm"
-            )
-        })?,
+        (None, path) => detect(path, &bytes)?,
     };
     let stdin = match &args.stdin {
         Some(path) => {
@@ -269,6 +264,25 @@ fn build_request(args: &RunArgs) -> Result<RunRequest, String> {
         request.files = load_workspace(&folder, display.as_deref());
     }
     Ok(request)
+}
+
+/// The language of the program at `path`, as the analyzer sees it (extension, wasm magic bytes,
+/// shebang, WAT, then content). A guess it is not reasonably sure of is not good enough to run.
+fn detect(path: &str, bytes: &[u8]) -> Result<Language, String> {
+    let analysis = kiln_analyzer::analyze(bytes, &kiln_analyzer::Hints::for_file(path));
+    match analysis.language {
+        Some(language) if analysis.confidence >= kiln_analyzer::Confidence::Medium => Ok(language),
+        _ => {
+            let why = if analysis.reasons.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", analysis.reasons.join("; "))
+            };
+            Err(format!(
+                "cannot tell which language {path} is{why}: name it .js, .mjs, .py, .wasm or .wat, or pass --lang js|python|wasm"
+            ))
+        }
+    }
 }
 
 /// The program's neighbours, as workspace files (bounded in count and size).

@@ -393,3 +393,27 @@ fn output_floods_hit_the_output_limit() {
         budget,
     );
 }
+
+#[test]
+fn language_comes_from_the_analyzer_when_the_name_does_not_say() {
+    let shebang = run_file(
+        "script",
+        "#!/usr/bin/env python3\nprint('from shebang')",
+        &[],
+    );
+    assert_eq!(
+        text(&shebang.stdout),
+        "from shebang\n",
+        "{}",
+        text(&shebang.stderr)
+    );
+    let wat = run_file("module", "(module (func (export \"_start\")))", &[]);
+    assert_eq!(wat.status.code(), Some(0), "{}", text(&wat.stderr));
+    let ruby = run_file("greet", "puts 'hi'\nend\n", &[]);
+    assert_eq!(ruby.status.code(), Some(2));
+    assert!(
+        text(&ruby.stderr).contains("Ruby"),
+        "{}",
+        text(&ruby.stderr)
+    );
+}
