@@ -5,6 +5,7 @@
 
 #![deny(clippy::unwrap_used)]
 
+mod check;
 mod run;
 
 use std::process::ExitCode;
@@ -27,6 +28,21 @@ struct Cli {
 enum Command {
     /// Run a program: a .js/.mjs, .py, .wasm or .wat file, or `-` for code on stdin.
     Run(RunArgs),
+    /// Check a program without running it: its language, which runner takes it, and diagnostics.
+    Check(CheckArgs),
+}
+
+/// Arguments of `kiln check`.
+#[derive(Args, Debug)]
+pub(crate) struct CheckArgs {
+    /// The program to check, or `-` to read code from stdin (then `--lang` is required).
+    pub(crate) file: String,
+    /// The language (js, python, wasm; also javascript, py, wat), when the file does not say.
+    #[arg(long)]
+    pub(crate) lang: Option<String>,
+    /// Print one JSON object instead of one diagnostic per line.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 /// Arguments of `kiln run`.
@@ -72,5 +88,6 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Run(args) => run::run(&args),
+        Command::Check(args) => check::check(&args),
     }
 }

@@ -417,3 +417,52 @@ fn language_comes_from_the_analyzer_when_the_name_does_not_say() {
         text(&ruby.stderr)
     );
 }
+
+#[test]
+fn check_reports_language_runner_and_diagnostics_as_json() {
+    let scratch = Scratch::new(&[
+        ("ok.py", "print('fine')\n"),
+        ("bad.js", "let x = ;\n"),
+        ("what", ""),
+    ]);
+    let ok = kiln()
+        .args(["check", &scratch.path("ok.py"), "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(ok.status.code(), Some(0));
+    assert_eq!(
+        json(&ok),
+        serde_json::json!({"language": "python", "runner": "python", "diagnostics": []})
+    );
+
+    let bad = kiln()
+        .args(["check", &scratch.path("bad.js"), "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    let value = json(&bad);
+    assert_eq!(value["language"], "js");
+    let first = &value["diagnostics"][0];
+    assert_eq!(
+        (first["severity"].as_str(), first["code"].as_str()),
+        (Some("error"), Some("syntax-error"))
+    );
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(1), Some(9))
+    );
+
+    let unknown = kiln()
+        .args(["check", &scratch.path("what"), "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(1));
+    assert_eq!(json(&unknown)["diagnostics"][0]["code"], "unknown-language");
+
+    let usage = kiln()
+        .args(["check", "-", "--json"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(usage.status.code(), Some(2));
+}

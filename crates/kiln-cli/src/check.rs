@@ -1,0 +1,92 @@
+//! `kiln check`: what the analyzer says about a program, without running it.
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use kiln_analyzer::{Hints, analyze};
+use kiln_core::{Diagnostic, Language, Severity};
+
+use crate::CheckArgs;
+
+/// Runs `kiln check` and returns the process exit code: 0 when no diagnostic is an error, 1
+/// otherwise, 2 for usage errors.
+pub(crate) fn check(args: &CheckArgs) -> ExitCode {
+    let language = match args.lang.as_deref().map(str::parse::<Language>).transpose() {
+        Ok(language) => language,
+        Err(err) => return usage(&err.to_string()),
+    };
+    let bytes = if args.file == "-" {
+        if language.is_none() {
+            return usage(
+                "--lang is required when the code comes from stdin (`-`): use --lang js, python or wasm",
+            );
+        }
+        let mut bytes = Vec::new();
+        if let Err(err) = std::io::stdin().read_to_end(&mut bytes) {
+            return usage(&format!("could not read the code from stdin: {err}"));
+        }
+        bytes
+    } else {
+        match std::fs::read(&args.file) {
+            Ok(bytes) => bytes,
+            Err(err) => return usage(&format!("cannot read {}: {err}", args.file)),
+        }
+    };
+    let hints = Hints {
+        language,
+        file_name: (args.file != "-").then(|| args.file.clone()),
+    };
+    let analysis = analyze(&bytes, &hints);
+    let mut diagnostics = analysis.diagnostics;
+    if analysis.language.is_none() {
+        let why = if analysis.reasons.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", analysis.reasons.join("; "))
+        };
+        diagnostics.push(Diagnostic::error(
+            "unknown-language",
+            format!("cannot tell which language this is{why}; Kiln runs JavaScript, Python and WebAssembly: name the file .js, .py, .wasm or .wat, or pass --lang"),
+        ));
+    }
+    let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
+    // Today each language has exactly one runner, named like the language.
+    let language = analysis.language.map(Language::name);
+    if args.json {
+        let value = serde_json::json!({
+            "language": language,
+            "runner": language,
+            "diagnostics": diagnostics,
+        });
+        println!("{value}");
+    } else {
+        let file = if args.file == "-" {
+            "<stdin>"
+        } else {
+            args.file.as_str()
+        };
+        for d in &diagnostics {
+            match (d.line, d.column) {
+                (Some(line), Some(column)) => {
+                    println!(
+                        "{file}:{line}:{column}: {}[{}]: {}",
+                        d.severity, d.code, d.message
+                    );
+                }
+                _ => println!("{file}: {}[{}]: {}", d.severity, d.code, d.message),
+            }
+        }
+        if diagnostics.is_empty() {
+            println!(
+                "{file}: {} — no problems found",
+                language.unwrap_or("unknown")
+            );
+        }
+    }
+    ExitCode::from(u8::from(failed))
+}
+
+fn usage(message: &str) -> ExitCode {
+    eprintln!("kiln: {message}");
+    ExitCode::from(2)
+}
