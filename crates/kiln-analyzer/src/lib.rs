@@ -32,9 +32,12 @@
 #![cfg_attr(not(test), forbid(clippy::unwrap_used))]
 
 mod detect;
+mod rules;
 mod syntax;
 
 use kiln_core::{Diagnostic, Language};
+
+pub use rules::{Action, RULES, Rule, RuleConfig};
 
 /// What the caller already knows about the code.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -98,6 +101,15 @@ pub struct Analysis {
 /// Never fails and never panics; see the [crate documentation](crate) for the stages.
 #[must_use]
 pub fn analyze(source: &[u8], hints: &Hints) -> Analysis {
+    analyze_with(source, hints, &RuleConfig::default())
+}
+
+/// Text beyond this is not scanned by the rules (they stay fast on huge inputs).
+const RULES_SCAN_LIMIT: usize = 4 * 1024 * 1024;
+
+/// [`analyze`] with an embedding's choice of rule actions (block, warn, info or off per code).
+#[must_use]
+pub fn analyze_with(source: &[u8], hints: &Hints, config: &RuleConfig) -> Analysis {
     let detection = detect::detect(source, hints);
     let mut analysis = Analysis {
         language: detection.language,
@@ -107,6 +119,13 @@ pub fn analyze(source: &[u8], hints: &Hints) -> Analysis {
     };
     if let Some(language) = analysis.language {
         syntax::check(language, source, hints, &mut analysis);
+        let scanned = &source[..source.len().min(RULES_SCAN_LIMIT)];
+        rules::check(
+            language,
+            &String::from_utf8_lossy(scanned),
+            config,
+            &mut analysis.diagnostics,
+        );
     }
     analysis
 }

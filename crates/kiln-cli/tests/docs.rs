@@ -48,6 +48,7 @@ fn every_emitted_diagnostic_code_is_documented() {
         .iter()
         .flat_map(|file| codes_in(&std::fs::read_to_string(file).unwrap()))
         .collect();
+    codes.extend(kiln_analyzer::RULES.iter().map(|rule| rule.code.to_owned()));
     codes.sort();
     codes.dedup();
     assert!(
