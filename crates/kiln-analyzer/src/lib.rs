@@ -32,6 +32,7 @@
 #![cfg_attr(not(test), forbid(clippy::unwrap_used))]
 
 mod detect;
+mod resources;
 mod rules;
 mod syntax;
 
@@ -120,12 +121,9 @@ pub fn analyze_with(source: &[u8], hints: &Hints, config: &RuleConfig) -> Analys
     if let Some(language) = analysis.language {
         syntax::check(language, source, hints, &mut analysis);
         let scanned = &source[..source.len().min(RULES_SCAN_LIMIT)];
-        rules::check(
-            language,
-            &String::from_utf8_lossy(scanned),
-            config,
-            &mut analysis.diagnostics,
-        );
+        let text = String::from_utf8_lossy(scanned);
+        rules::check(language, &text, config, &mut analysis.diagnostics);
+        resources::check(language, &text, &mut analysis.diagnostics);
     }
     analysis
 }

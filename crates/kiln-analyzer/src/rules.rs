@@ -294,16 +294,17 @@ fn is_identifier(text: &str) -> bool {
         .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
 }
 
-/// An identifier or one punctuation character, with its 1-based position.
+/// An identifier, a number, a string (as the marker `"`) or one punctuation character, with its
+/// 1-based position.
 #[derive(Debug)]
-struct Token {
-    text: String,
-    line: u32,
-    column: u32,
+pub(crate) struct Token {
+    pub(crate) text: String,
+    pub(crate) line: u32,
+    pub(crate) column: u32,
 }
 
-/// Identifiers and punctuation outside strings and comments.
-fn scan(text: &str, language: Language) -> Vec<Token> {
+/// Tokens outside comments; each string literal becomes one `"` token.
+pub(crate) fn scan(text: &str, language: Language) -> Vec<Token> {
     let chars: Vec<char> = text.chars().collect();
     let mut tokens = Vec::new();
     let (mut i, mut line, mut column) = (0usize, 1u32, 1u32);
@@ -334,6 +335,11 @@ fn scan(text: &str, language: Language) -> Vec<Token> {
             advance(&mut i, &mut line, &mut column, &chars);
             advance(&mut i, &mut line, &mut column, &chars);
         } else if c == '"' || c == '\'' || (language == Language::Js && c == '`') {
+            tokens.push(Token {
+                text: "\"".to_owned(),
+                line,
+                column,
+            });
             let triple = language == Language::Python
                 && chars.get(i + 1) == Some(&c)
                 && chars.get(i + 2) == Some(&c);
@@ -360,6 +366,20 @@ fn scan(text: &str, language: Language) -> Vec<Token> {
                 }
                 advance(&mut i, &mut line, &mut column, &chars);
             }
+        } else if c.is_ascii_digit() {
+            let (start_line, start_column) = (line, column);
+            let mut number = String::new();
+            while i < chars.len()
+                && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '.')
+            {
+                number.push(chars[i]);
+                advance(&mut i, &mut line, &mut column, &chars);
+            }
+            tokens.push(Token {
+                text: number,
+                line: start_line,
+                column: start_column,
+            });
         } else if c.is_alphabetic() || c == '_' || c == '$' {
             let (start_line, start_column) = (line, column);
             let mut word = String::new();
