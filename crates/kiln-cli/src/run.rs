@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use kiln_core::memory::CappedAllocator;
 use kiln_core::{
-    Code, Diagnostic, Language, LimitKind, Limits, Outcome, OutputSink, RunRequest, Runner, Status,
-    StopSignal, Stream, SystemClock, WorkspaceFile,
+    Code, Diagnostic, Language, LimitKind, Limits, Outcome, OutputSink, RunRequest, Runner,
+    Severity, Status, StopSignal, Stream, SystemClock, WorkspaceFile,
 };
 
 use crate::RunArgs;
@@ -91,6 +91,19 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Pre-flight: syntax errors and blocking rules refuse the run (exit 2) before an engine
+    // starts; warnings travel with the outcome (in --json) and never touch the program's stderr.
+    let hints = kiln_analyzer::Hints {
+        language: Some(request.language),
+        file_name: request.file_name.clone(),
+    };
+    let preflight = kiln_analyzer::analyze(request.code.as_bytes(), &hints).diagnostics;
+    let (errors, advice): (Vec<_>, Vec<_>) = preflight
+        .into_iter()
+        .partition(|d| d.severity == Severity::Error);
+    if !errors.is_empty() {
+        return report(args, &request_file_name(args), &Outcome::refused(errors));
+    }
     let sink = Arc::new(TerminalSink {
         json: args.json,
         kept: Mutex::new(Default::default()),
@@ -157,6 +170,10 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
             }
         }
     };
+    let mut outcome = outcome;
+    let mut diagnostics = advice;
+    diagnostics.append(&mut outcome.diagnostics);
+    outcome.diagnostics = diagnostics;
     report(args, &request_file_name(args), &outcome)
 }
 

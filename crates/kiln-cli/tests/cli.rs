@@ -466,3 +466,17 @@ fn check_reports_language_runner_and_diagnostics_as_json() {
         .unwrap();
     assert_eq!(usage.status.code(), Some(2));
 }
+
+#[test]
+fn run_carries_analyzer_advice_in_json_but_never_on_stderr() {
+    let code = "import threading\nprint('ok')\n";
+    let plain = run_file("advice.py", code, &[]);
+    assert_eq!(
+        (text(&plain.stdout).as_str(), text(&plain.stderr).as_str()),
+        ("ok\n", "")
+    );
+    let value = json(&run_file("advice.py", code, &["--json"]));
+    assert_eq!(value["status"], "ok");
+    assert_eq!(value["diagnostics"][0]["code"], "py-threads");
+    assert_eq!(value["diagnostics"][0]["severity"], "info");
+}
