@@ -34,11 +34,13 @@
 mod detect;
 mod resources;
 mod rules;
+mod selector;
 mod syntax;
 
 use kiln_core::{Diagnostic, Language};
 
 pub use rules::{Action, RULES, Rule, RuleConfig};
+pub use selector::{Availability, Refusal, RunnerInfo, RunnerRegistry, Selection};
 
 /// What the caller already knows about the code.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

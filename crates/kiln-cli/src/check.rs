@@ -3,8 +3,8 @@
 use std::io::Read;
 use std::process::ExitCode;
 
-use kiln_analyzer::{Hints, analyze};
-use kiln_core::{Diagnostic, Language, Severity};
+use kiln_analyzer::{Hints, RunnerRegistry, analyze};
+use kiln_core::{Language, Severity};
 
 use crate::CheckArgs;
 
@@ -37,25 +37,23 @@ pub(crate) fn check(args: &CheckArgs) -> ExitCode {
         file_name: (args.file != "-").then(|| args.file.clone()),
     };
     let analysis = analyze(&bytes, &hints);
+    let selection = RunnerRegistry::default().select(&analysis);
     let mut diagnostics = analysis.diagnostics;
-    if analysis.language.is_none() {
-        let why = if analysis.reasons.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", analysis.reasons.join("; "))
-        };
-        diagnostics.push(Diagnostic::error(
-            "unknown-language",
-            format!("cannot tell which language this is{why}; Kiln runs JavaScript, Python and WebAssembly: name the file .js, .py, .wasm or .wat, or pass --lang"),
-        ));
+    if let Err(refusal) = &selection {
+        // The selector repeats the analysis' errors; add only what it says beyond them.
+        for d in &refusal.diagnostics {
+            if !diagnostics.contains(d) {
+                diagnostics.push(d.clone());
+            }
+        }
     }
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
-    // Today each language has exactly one runner, named like the language.
     let language = analysis.language.map(Language::name);
+    let runner = selection.as_ref().ok().map(|s| s.runner.clone());
     if args.json {
         let value = serde_json::json!({
             "language": language,
-            "runner": language,
+            "runner": runner,
             "diagnostics": diagnostics,
         });
         println!("{value}");
