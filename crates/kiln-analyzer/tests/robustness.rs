@@ -1,7 +1,5 @@
 //! `analyze` never fails and never panics, whatever the input.
 
-use std::time::Instant;
-
 use kiln_analyzer::{Hints, analyze};
 use kiln_core::Language;
 
@@ -78,34 +76,4 @@ fn ten_megabytes() {
         "{:?}",
         analysis.diagnostics
     );
-}
-
-/// Analysis time for a 1,000-line file per language: `cargo test -p kiln-analyzer --release
-/// -- --ignored --nocapture timing`. (A criterion benchmark is planned.)
-#[test]
-#[ignore = "a measurement, not a test"]
-fn timing_per_thousand_lines() {
-    let py = "def f(x):\n    return x * 2\n\nprint(f(21))\n".repeat(250);
-    let js = "function f(x) {\n  return x * 2;\n}\nconsole.log(f(21));\n".repeat(250);
-    let funcs =
-        "  (func (param i32) (result i32)\n    local.get 0\n    i32.const 2\n    i32.mul)\n"
-            .repeat(250);
-    let wat = format!("(module\n{funcs})\n");
-    for (name, source) in [("python", py), ("js", js), ("wat", wat)] {
-        let runs = 20;
-        let started = Instant::now();
-        for _ in 0..runs {
-            let analysis = analyze(source.as_bytes(), &Hints::default());
-            assert!(
-                analysis.diagnostics.is_empty(),
-                "{name}: {:?}",
-                analysis.diagnostics
-            );
-        }
-        let lines = source.lines().count();
-        println!(
-            "{name}: {lines} lines, {:?} per analysis",
-            started.elapsed() / runs
-        );
-    }
 }
