@@ -388,8 +388,19 @@ fn by_content(text: &str) -> Detection {
         );
     }
     let mut scores: Vec<(Target, u32, Vec<&'static str>)> = Vec::new();
+    // A trailing ` # comment` (Python, Ruby, shell) must not hide a line's shape, such as the
+    // colon ending Python's `def f():  # why`.
+    let lines: Vec<&str> = text
+        .lines()
+        .map(|line| {
+            line.split_once(" #")
+                .or_else(|| line.split_once("\t#"))
+                .map_or(line, |(code, _)| code)
+                .trim()
+        })
+        .collect();
     for signal in SIGNALS {
-        if text.lines().map(str::trim).any(signal.test) {
+        if lines.iter().copied().any(signal.test) {
             match scores.iter_mut().find(|(t, _, _)| *t == signal.target) {
                 Some((_, score, whats)) => {
                     *score += signal.weight;

@@ -15,6 +15,13 @@
 //!   Each parser sits behind a cargo feature (`js`, `python`, `wasm`, all on by default), so a
 //!   browser worker links only its own; a language whose parser is not built is detected but not
 //!   checked, and [`Analysis::reasons`] says so.
+//! - **Stage 3, environment and risk rules** ([`RULES`]): what the program reaches for that the
+//!   sandbox does not give it, with a per-embedding [`Action`] ([`RuleConfig`]).
+//! - **Stage 4, resources**: loops that can never end and allocations that cannot fit.
+//! - **Stage 5, dependencies** ([`Analysis::imports`]): each import classified as standard library,
+//!   workspace file ([`Hints::workspace_files`]) or missing with the closest name ([`Origin`]).
+//!
+//! [`RunnerRegistry::select`] then picks the runner, or refuses with diagnostics that say why.
 //!
 //! ```
 //! use kiln_analyzer::{analyze, Confidence, Hints};
@@ -32,6 +39,7 @@
 #![cfg_attr(not(test), forbid(clippy::unwrap_used))]
 
 mod detect;
+mod imports;
 mod resources;
 mod rules;
 mod selector;
@@ -39,6 +47,7 @@ mod syntax;
 
 use kiln_core::{Diagnostic, Language};
 
+pub use imports::{Import, Origin};
 pub use rules::{Action, RULES, Rule, RuleConfig};
 pub use selector::{Availability, Refusal, RunnerInfo, RunnerRegistry, Selection};
 
@@ -47,8 +56,11 @@ pub use selector::{Availability, Refusal, RunnerInfo, RunnerRegistry, Selection}
 pub struct Hints {
     /// The language, when the user or the embedding chose it; it wins over everything else.
     pub language: Option<Language>,
-    /// The file name (or path), whose extension is the next-best signal.
+    /// The file name (or path), whose extension is the next-best signal; imports resolve from its
+    /// folder.
     pub file_name: Option<String>,
+    /// Paths of the other files in the workspace, so imports of them are recognised.
+    pub workspace_files: Vec<String>,
 }
 
 impl Hints {
@@ -57,7 +69,7 @@ impl Hints {
     pub fn for_language(language: Language) -> Self {
         Hints {
             language: Some(language),
-            file_name: None,
+            ..Hints::default()
         }
     }
 
@@ -65,9 +77,16 @@ impl Hints {
     #[must_use]
     pub fn for_file(file_name: impl Into<String>) -> Self {
         Hints {
-            language: None,
             file_name: Some(file_name.into()),
+            ..Hints::default()
         }
+    }
+
+    /// These hints, with the paths of the workspace's files.
+    #[must_use]
+    pub fn with_workspace(mut self, files: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.workspace_files = files.into_iter().map(Into::into).collect();
+        self
     }
 }
 
@@ -92,6 +111,12 @@ pub struct Analysis {
     pub language: Option<Language>,
     /// How sure the detection is.
     pub confidence: Confidence,
+    /// The id of the runner that takes this language in Kiln's default
+    /// [`RunnerRegistry`] (`js`, `python`, `wasm`); a host's own registry decides in
+    /// [`RunnerRegistry::select`].
+    pub runner: Option<String>,
+    /// What the program imports, each with where it would come from (stage 5).
+    pub imports: Vec<Import>,
     /// Why this language (or why none), in plain words, strongest reason first.
     pub reasons: Vec<String>,
     /// Problems found: syntax errors with 1-based line and column, unsupported languages, input
@@ -117,6 +142,8 @@ pub fn analyze_with(source: &[u8], hints: &Hints, config: &RuleConfig) -> Analys
     let mut analysis = Analysis {
         language: detection.language,
         confidence: detection.confidence,
+        runner: detection.language.map(|l| l.name().to_owned()),
+        imports: Vec::new(),
         reasons: detection.reasons,
         diagnostics: detection.diagnostics,
     };
@@ -126,6 +153,7 @@ pub fn analyze_with(source: &[u8], hints: &Hints, config: &RuleConfig) -> Analys
         let text = String::from_utf8_lossy(scanned);
         rules::check(language, &text, config, &mut analysis.diagnostics);
         resources::check(language, &text, &mut analysis.diagnostics);
+        imports::check(language, source, &text, hints, &mut analysis);
     }
     analysis
 }

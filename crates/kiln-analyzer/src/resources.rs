@@ -156,6 +156,7 @@ fn wat_loops(text: &str, out: &mut Vec<Diagnostic>) {
                 text: String::new(),
                 line,
                 column,
+                value: None,
             };
             out.push(endless(
                 &token,

@@ -301,6 +301,8 @@ pub(crate) struct Token {
     pub(crate) text: String,
     pub(crate) line: u32,
     pub(crate) column: u32,
+    /// For a string literal, its text between the quotes (escapes left as written).
+    pub(crate) value: Option<String>,
 }
 
 /// Tokens outside comments; each string literal becomes one `"` token.
@@ -335,11 +337,8 @@ pub(crate) fn scan(text: &str, language: Language) -> Vec<Token> {
             advance(&mut i, &mut line, &mut column, &chars);
             advance(&mut i, &mut line, &mut column, &chars);
         } else if c == '"' || c == '\'' || (language == Language::Js && c == '`') {
-            tokens.push(Token {
-                text: "\"".to_owned(),
-                line,
-                column,
-            });
+            let (start_line, start_column) = (line, column);
+            let mut value = String::new();
             let triple = language == Language::Python
                 && chars.get(i + 1) == Some(&c)
                 && chars.get(i + 2) == Some(&c);
@@ -349,6 +348,7 @@ pub(crate) fn scan(text: &str, language: Language) -> Vec<Token> {
             }
             while i < chars.len() {
                 if chars[i] == '\\' {
+                    value.extend(chars[i..].iter().take(2));
                     advance(&mut i, &mut line, &mut column, &chars);
                     advance(&mut i, &mut line, &mut column, &chars);
                     continue;
@@ -364,8 +364,15 @@ pub(crate) fn scan(text: &str, language: Language) -> Vec<Token> {
                     }
                     break;
                 }
+                value.push(chars[i]);
                 advance(&mut i, &mut line, &mut column, &chars);
             }
+            tokens.push(Token {
+                text: "\"".to_owned(),
+                line: start_line,
+                column: start_column,
+                value: Some(value),
+            });
         } else if c.is_ascii_digit() {
             let (start_line, start_column) = (line, column);
             let mut number = String::new();
@@ -379,6 +386,7 @@ pub(crate) fn scan(text: &str, language: Language) -> Vec<Token> {
                 text: number,
                 line: start_line,
                 column: start_column,
+                value: None,
             });
         } else if c.is_alphabetic() || c == '_' || c == '$' {
             let (start_line, start_column) = (line, column);
@@ -401,6 +409,7 @@ pub(crate) fn scan(text: &str, language: Language) -> Vec<Token> {
                 text: word,
                 line: start_line,
                 column: start_column,
+                value: None,
             });
         } else {
             if !c.is_whitespace() {
@@ -408,6 +417,7 @@ pub(crate) fn scan(text: &str, language: Language) -> Vec<Token> {
                     text: c.to_string(),
                     line,
                     column,
+                    value: None,
                 });
             }
             advance(&mut i, &mut line, &mut column, &chars);

@@ -18,6 +18,7 @@ fn explicit_hint_wins_over_everything() {
         let hints = Hints {
             language: Some(*language),
             file_name: Some("main.rb".into()),
+            ..Hints::default()
         };
         let analysis = analyze(source, &hints);
         assert_eq!(analysis.language, Some(*language), "{source:?}");
@@ -116,6 +117,12 @@ fn content_heuristics() {
             Confidence::High,
         ),
         ("def f(x):\n    return x\n", PY, Confidence::Medium),
+        // A trailing comment does not turn Python's `def` into Ruby's.
+        (
+            "def f(x):  # doubles\n    return x * 2\n",
+            PY,
+            Confidence::Medium,
+        ),
         (
             "const xs = [1, 2, 3];\nconsole.log(xs.map((x) => x * 2));\n",
             JS,

@@ -21,6 +21,7 @@ fn hints() -> impl Strategy<Value = Hints> {
     (language, file_name).prop_map(|(language, file_name)| Hints {
         language,
         file_name,
+        ..Hints::default()
     })
 }
 

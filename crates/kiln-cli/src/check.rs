@@ -32,9 +32,29 @@ pub(crate) fn check(args: &CheckArgs) -> ExitCode {
             Err(err) => return usage(&format!("cannot read {}: {err}", args.file)),
         }
     };
+    // Imports resolve against the file's neighbours, as `kiln run` loads them.
+    let (file_name, workspace_files) = if args.file == "-" {
+        (None, Vec::new())
+    } else {
+        let path = std::path::Path::new(&args.file);
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .map_or_else(|| args.file.clone(), str::to_owned);
+        let folder = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| std::path::Path::new("."));
+        let files = crate::run::load_workspace(folder, Some(&name))
+            .into_iter()
+            .map(|f| f.path)
+            .collect();
+        (Some(name), files)
+    };
     let hints = Hints {
         language,
-        file_name: (args.file != "-").then(|| args.file.clone()),
+        file_name,
+        workspace_files,
     };
     let analysis = analyze(&bytes, &hints);
     let selection = RunnerRegistry::default().select(&analysis);

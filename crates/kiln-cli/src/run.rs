@@ -96,6 +96,7 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
     let hints = kiln_analyzer::Hints {
         language: Some(request.language),
         file_name: request.file_name.clone(),
+        workspace_files: request.files.iter().map(|f| f.path.clone()).collect(),
     };
     let preflight = kiln_analyzer::analyze(request.code.as_bytes(), &hints).diagnostics;
     let (errors, advice): (Vec<_>, Vec<_>) = preflight
@@ -303,7 +304,7 @@ fn detect(path: &str, bytes: &[u8]) -> Result<Language, String> {
 }
 
 /// The program's neighbours, as workspace files (bounded in count and size).
-fn load_workspace(folder: &Path, main: Option<&str>) -> Vec<WorkspaceFile> {
+pub(crate) fn load_workspace(folder: &Path, main: Option<&str>) -> Vec<WorkspaceFile> {
     let mut files = Vec::new();
     let mut total = 0u64;
     let mut pending = vec![(folder.to_path_buf(), String::new(), 0)];

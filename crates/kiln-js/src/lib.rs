@@ -50,6 +50,8 @@ mod modules;
 mod run;
 mod timers;
 
+pub use modules::{ImportError, resolve_import};
+
 use std::sync::Arc;
 
 use kiln_core::{

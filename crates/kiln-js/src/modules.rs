@@ -82,32 +82,8 @@ impl WorkspaceLoader {
     /// `.js`/`.mjs`/`/index.js` added, or as a suffix when the program itself was given by a
     /// longer path (`/home/me/proj/main.js` importing `./util.js` finds `util.js`).
     fn find(&self, path: &str) -> Option<(String, &str)> {
-        let candidates = [
-            path.to_owned(),
-            format!("{path}.js"),
-            format!("{path}.mjs"),
-            format!("{path}/index.js"),
-        ];
-        for candidate in &candidates {
-            if let Some(text) = self.files.get(candidate.as_str()) {
-                return Some((candidate.clone(), text));
-            }
-        }
-        for candidate in candidates {
-            let found = self
-                .files
-                .iter()
-                .filter(|(name, _)| {
-                    candidate.len() > name.len()
-                        && candidate.ends_with(name.as_str())
-                        && candidate.as_bytes()[candidate.len() - name.len() - 1] == b'/'
-                })
-                .max_by_key(|(name, _)| name.len());
-            if let Some((_, text)) = found {
-                return Some((candidate, text));
-            }
-        }
-        None
+        let (key, name) = locate(path, self.files.keys().map(String::as_str))?;
+        self.files.get(name).map(|text| (key, text.as_str()))
     }
 
     fn load(
@@ -182,6 +158,74 @@ impl ModuleLoader for WorkspaceLoader {
         );
         std::future::ready(result)
     }
+}
+
+/// The workspace file `path` names, as `(path it is known by, file name in `names`)`: see
+/// [`WorkspaceLoader::find`].
+fn locate<'a>(
+    path: &str,
+    names: impl Iterator<Item = &'a str> + Clone,
+) -> Option<(String, &'a str)> {
+    let candidates = [
+        path.to_owned(),
+        format!("{path}.js"),
+        format!("{path}.mjs"),
+        format!("{path}/index.js"),
+    ];
+    for candidate in &candidates {
+        if let Some(name) = names.clone().find(|name| name == candidate) {
+            return Some((candidate.clone(), name));
+        }
+    }
+    for candidate in candidates {
+        let found = names
+            .clone()
+            .filter(|name| {
+                candidate.len() > name.len()
+                    && candidate.ends_with(name)
+                    && candidate.as_bytes()[candidate.len() - name.len() - 1] == b'/'
+            })
+            .max_by_key(|name| name.len());
+        if let Some(name) = found {
+            return Some((candidate, name));
+        }
+    }
+    None
+}
+
+/// Where an `import` of `specifier` from the module `referrer` (a workspace path, `""` for the
+/// program) leads, among the workspace `files`, exactly as the runner resolves it.
+///
+/// # Errors
+/// [`ImportError::NotAFile`] for a bare specifier (`lodash`, `node:fs`): only workspace files
+/// can be imported; [`ImportError::NoSuchFile`] with the path looked for when no file matches.
+pub fn resolve_import(
+    referrer: &str,
+    specifier: &str,
+    files: &[String],
+) -> Result<String, ImportError> {
+    if !(specifier.starts_with("./") || specifier.starts_with("../") || specifier.starts_with('/'))
+    {
+        return Err(ImportError::NotAFile);
+    }
+    let directory = referrer.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let wanted = normalize(directory, specifier);
+    let cleaned: Vec<String> = files
+        .iter()
+        .map(|f| clean(f).trim_start_matches('/').to_owned())
+        .collect();
+    locate(&wanted, cleaned.iter().map(String::as_str))
+        .map(|(_, name)| name.to_owned())
+        .ok_or(ImportError::NoSuchFile(wanted))
+}
+
+/// Why [`resolve_import`] found no file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportError {
+    /// A bare specifier (a package or a Node built-in), which Kiln cannot supply.
+    NotAFile,
+    /// A relative or rooted specifier naming no workspace file; the normalised path looked for.
+    NoSuchFile(String),
 }
 
 /// Joins `specifier` to `directory` and resolves `.`/`..` segments. A specifier starting with `/`

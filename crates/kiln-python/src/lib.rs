@@ -94,6 +94,32 @@ pub fn parse_check(source: &str, file_name: &str) -> Vec<Diagnostic> {
     vec![diagnostic]
 }
 
+mod pylib {
+    include!(concat!(env!("OUT_DIR"), "/pylib_modules.rs"));
+}
+
+/// Every top-level module a program run by [`PythonRunner`] can import from the standard library:
+/// the interpreter's native modules (minus those the sandbox withholds) and the modules of the
+/// Python library this build ships (frozen in by [`EmbeddedStdlib`] natively, fetched on demand
+/// in the browser). Sorted; computed from the build, without starting an interpreter.
+#[must_use]
+pub fn standard_module_names() -> Vec<String> {
+    let ctx = rustpython_vm::Context::genesis();
+    let native = rustpython_vm::stdlib::builtin_module_defs(ctx)
+        .into_iter()
+        .chain(rustpython_stdlib::stdlib_module_defs(ctx))
+        .map(|def| def.name.as_str().to_owned())
+        // The two modules every interpreter creates itself, outside the module definitions.
+        .chain(["sys", "builtins"].map(str::to_owned));
+    let mut names: Vec<String> = native
+        .chain(pylib::PYLIB_MODULES.iter().map(|name| (*name).to_owned()))
+        .filter(|name| !DENIED_NATIVE_MODULES.contains(&name.as_str()))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// Native modules a sandboxed program must not have, whatever the build includes.
 const DENIED_NATIVE_MODULES: &[&str] = &[
     "_socket",

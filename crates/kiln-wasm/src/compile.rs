@@ -33,6 +33,23 @@ pub fn compile(code: &Code) -> Result<Vec<u8>, Diagnostic> {
     }
 }
 
+/// The imports of `code` (WAT text or a binary module), each checked against what Kiln provides.
+///
+/// The analyzer lists them (stage 5) and reports the same `missing-imports` error the runner
+/// refuses a module with.
+///
+/// # Errors
+/// The diagnostic of [`compile`] when the module does not parse or is not valid.
+pub fn module_imports(code: &Code) -> Result<Vec<crate::ModuleImport>, Diagnostic> {
+    let bytes = to_binary(code)?;
+    let engine = Engine::new(&engine_config());
+    // `Module::new` validates as `compile` does.
+    match Module::new(&engine, &bytes) {
+        Ok(module) => Ok(crate::imports::describe_imports(&module)),
+        Err(error) => Err(invalid_module(&error)),
+    }
+}
+
 /// The wasm bytes of `code`, parsing WAT when it is text; not validated.
 pub(crate) fn to_binary(code: &Code) -> Result<Vec<u8>, Diagnostic> {
     match code {

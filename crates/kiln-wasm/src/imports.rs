@@ -47,38 +47,80 @@ pub fn provided_imports() -> impl Iterator<Item = &'static str> {
     PROVIDED.iter().map(|(name, _, _)| *name)
 }
 
+/// One import of a module, and whether Kiln provides it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleImport {
+    /// The module it is imported from (`wasi_snapshot_preview1`, `env`…).
+    pub module: String,
+    /// The imported name (`fd_write`).
+    pub name: String,
+    /// Its type as WAT writes it (`(func (param i32) (result i32))`, `(memory)`).
+    pub ty: String,
+    /// `None` when Kiln provides it; otherwise what is wrong.
+    pub problem: Option<ImportProblem>,
+}
+
+/// Why Kiln cannot satisfy a [`ModuleImport`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportProblem {
+    /// Kiln provides nothing by that module and name.
+    NotProvided,
+    /// Kiln provides a function by that name with another type (given as WAT writes it).
+    WrongType(String),
+}
+
+/// Every import of `module`, in order, each checked against what Kiln provides.
+pub(crate) fn describe_imports(module: &Module) -> Vec<ModuleImport> {
+    module
+        .imports()
+        .map(|import| {
+            let wanted = import.ty();
+            let offered = (import.module() == WASI)
+                .then(|| PROVIDED.iter().find(|(name, _, _)| *name == import.name()))
+                .flatten();
+            let problem = match (wanted, offered) {
+                (ExternType::Func(ty), Some((_, params, results)))
+                    if ty.params() == *params && ty.results() == *results =>
+                {
+                    None
+                }
+                (ExternType::Func(_), Some((_, params, results))) => {
+                    Some(ImportProblem::WrongType(signature_text(params, results)))
+                }
+                _ => Some(ImportProblem::NotProvided),
+            };
+            ModuleImport {
+                module: import.module().to_owned(),
+                name: import.name().to_owned(),
+                ty: extern_type_text(wanted),
+                problem,
+            }
+        })
+        .collect()
+}
+
 /// Refuses a module that imports something Kiln does not provide, naming every such import.
 pub(crate) fn check_imports(module: &Module) -> Result<(), Diagnostic> {
-    let mut missing = Vec::new();
-    for import in module.imports() {
-        let wanted = import.ty();
-        let offered = (import.module() == WASI)
-            .then(|| PROVIDED.iter().find(|(name, _, _)| *name == import.name()))
-            .flatten();
-        let problem = match (wanted, offered) {
-            (ExternType::Func(ty), Some((_, params, results)))
-                if ty.params() == *params && ty.results() == *results =>
-            {
-                continue;
+    missing_imports(&describe_imports(module)).map_or(Ok(()), Err)
+}
+
+/// The `missing-imports` diagnostic for the imports Kiln does not provide, if there are any.
+#[must_use]
+pub fn missing_imports(imports: &[ModuleImport]) -> Option<Diagnostic> {
+    let missing: Vec<String> = imports
+        .iter()
+        .filter_map(|import| {
+            let (module, name, ty) = (&import.module, &import.name, &import.ty);
+            match import.problem.as_ref()? {
+                ImportProblem::WrongType(provided) => {
+                    Some(format!("{module}.{name} {ty} (Kiln's has type {provided})"))
+                }
+                ImportProblem::NotProvided => Some(format!("{module}.{name} {ty}")),
             }
-            (ExternType::Func(ty), Some((_, params, results))) => format!(
-                "{}.{} {} (Kiln's has type {})",
-                import.module(),
-                import.name(),
-                func_type_text(ty),
-                signature_text(params, results)
-            ),
-            _ => format!(
-                "{}.{} {}",
-                import.module(),
-                import.name(),
-                extern_type_text(wanted)
-            ),
-        };
-        missing.push(problem);
-    }
+        })
+        .collect();
     if missing.is_empty() {
-        return Ok(());
+        return None;
     }
     let mut message = format!(
         "the module imports {} Kiln does not provide: {}. ",
@@ -94,7 +136,7 @@ pub(crate) fn check_imports(module: &Module) -> Result<(), Diagnostic> {
         "Kiln provides only these WASI preview1 functions from `{WASI}`: {}",
         provided_imports().collect::<Vec<_>>().join(", ")
     );
-    Err(Diagnostic::error("missing-imports", message))
+    Some(Diagnostic::error("missing-imports", message))
 }
 
 /// `(func (param i32 i64) (result i32))`, as WAT writes a function type.

@@ -54,8 +54,8 @@ use kiln_core::{
 use wasmi::errors::{ErrorKind, InstantiationError, MemoryError, TableError};
 use wasmi::{Engine, Func, Linker, ResumableCall, Store, TrapCode, Val};
 
-pub use compile::compile;
-pub use imports::provided_imports;
+pub use compile::{compile, module_imports};
+pub use imports::{ImportProblem, ModuleImport, missing_imports, provided_imports};
 
 use compile::{HIDDEN_START, Loaded};
 use invoke::Call;
