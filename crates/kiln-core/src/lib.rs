@@ -15,6 +15,7 @@
 
 mod clock;
 mod diagnostic;
+pub mod http;
 mod language;
 pub mod memory;
 mod output;
