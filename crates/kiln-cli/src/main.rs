@@ -5,8 +5,10 @@
 
 #![deny(clippy::unwrap_used)]
 
+mod ask;
 mod check;
 mod run;
+mod sandbox;
 
 use std::process::ExitCode;
 
@@ -30,6 +32,37 @@ enum Command {
     Run(RunArgs),
     /// Check a program without running it: its language, which runner takes it, and diagnostics.
     Check(CheckArgs),
+    /// Ask the coding assistant to work on a workspace folder (with your own provider key).
+    Ask(AskArgs),
+}
+
+/// Arguments of `kiln ask`.
+#[derive(Args, Debug)]
+pub(crate) struct AskArgs {
+    /// The provider: openai, openai-responses, anthropic, gemini, openrouter or
+    /// openai-compatible (Ollama, LM Studio, llama.cpp). Default: the one whose key is set.
+    #[arg(long)]
+    pub(crate) provider: Option<String>,
+    /// The provider's base URL (for example http://localhost:11434/v1 for Ollama).
+    #[arg(long, value_name = "URL")]
+    pub(crate) base_url: Option<String>,
+    /// The model id (default: the provider's first model in Kiln's catalogue).
+    #[arg(long, value_name = "M")]
+    pub(crate) model: Option<String>,
+    /// The folder loaded into the virtual workspace (default: an empty workspace).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) workspace: Option<String>,
+    /// Approve every tool call that would ask.
+    #[arg(long)]
+    pub(crate) yes: bool,
+    /// Write the agent's changes back to the workspace folder (otherwise a diff is printed).
+    #[arg(long)]
+    pub(crate) apply: bool,
+    /// Write the session as JSON (the app's export format) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) transcript: Option<String>,
+    /// What the assistant should do.
+    pub(crate) prompt: String,
 }
 
 /// Arguments of `kiln check`.
@@ -89,5 +122,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Check(args) => check::check(&args),
+        Command::Ask(args) => ask::ask(&args),
     }
 }

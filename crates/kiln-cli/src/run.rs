@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use kiln_core::memory::CappedAllocator;
 use kiln_core::{
-    Code, Diagnostic, Language, LimitKind, Limits, Outcome, OutputSink, RunRequest, Runner,
-    Severity, Status, StopSignal, Stream, SystemClock, WorkspaceFile,
+    Code, Diagnostic, Language, LimitKind, Limits, Outcome, OutputSink, RunRequest, Runner, Status,
+    StopSignal, Stream, SystemClock, WorkspaceFile,
 };
 
 use crate::RunArgs;
@@ -25,10 +25,10 @@ static ALLOCATOR: CappedAllocator = CappedAllocator::new();
 
 /// The runner thread's stack: RustPython and Boa both recurse on the native stack for every call
 /// of the program, and size their recursion limits from it.
-const RUNNER_STACK_BYTES: usize = kiln_python::RECOMMENDED_STACK_BYTES;
+pub(crate) const RUNNER_STACK_BYTES: usize = kiln_python::RECOMMENDED_STACK_BYTES;
 
 /// How long a runner gets to wind down after the deadline before the process stops it.
-const GRACE: Duration = Duration::from_millis(500);
+pub(crate) const GRACE: Duration = Duration::from_millis(500);
 
 /// Workspace files loaded from the program's folder, so it can import and open its neighbours.
 const MAX_WORKSPACE_FILES: usize = 500;
@@ -93,15 +93,7 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
     };
     // Pre-flight: syntax errors and blocking rules refuse the run (exit 2) before an engine
     // starts; warnings travel with the outcome (in --json) and never touch the program's stderr.
-    let hints = kiln_analyzer::Hints {
-        language: Some(request.language),
-        file_name: request.file_name.clone(),
-        workspace_files: request.files.iter().map(|f| f.path.clone()).collect(),
-    };
-    let preflight = kiln_analyzer::analyze(request.code.as_bytes(), &hints).diagnostics;
-    let (errors, advice): (Vec<_>, Vec<_>) = preflight
-        .into_iter()
-        .partition(|d| d.severity == Severity::Error);
+    let crate::sandbox::Preflight { errors, advice } = crate::sandbox::preflight(&request);
     if !errors.is_empty() {
         return report(args, &request_file_name(args), &Outcome::refused(errors));
     }
@@ -186,7 +178,7 @@ fn request_file_name(args: &RunArgs) -> String {
     }
 }
 
-fn make_runner(language: Language) -> Box<dyn Runner> {
+pub(crate) fn make_runner(language: Language) -> Box<dyn Runner> {
     let clock = SystemClock::shared();
     match language {
         Language::Js => Box::new(kiln_js::JsRunner::new(clock).with_stack_size(RUNNER_STACK_BYTES)),

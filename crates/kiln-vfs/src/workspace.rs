@@ -91,7 +91,8 @@ impl fmt::Display for WriteReport {
         };
         write!(f, "{verb} `{}` ({}", self.path, human_bytes(self.bytes))?;
         if self.lines > 0 {
-            write!(f, ", {} lines", self.lines)?;
+            let s = if self.lines == 1 { "" } else { "s" };
+            write!(f, ", {} line{s}", self.lines)?;
         }
         f.write_str(")")?;
         if self.unchanged {
