@@ -309,3 +309,42 @@ fn usage_errors_exit_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("ANTHROPIC_API_KEY"));
 }
+
+#[test]
+fn every_provider_error_ends_with_a_clear_message_and_exit_1() {
+    let error = |kind, retry_after| Reply::Error {
+        status: 0,
+        kind,
+        message: String::new(),
+        retry_after,
+    };
+    let cases: Vec<(Vec<Reply>, &str)> = vec![
+        (vec![error(ErrorKind::NotFound, None)], "model"),
+        (vec![error(ErrorKind::BadRequest, None)], "anthropic"),
+        // Too long, and nothing older to summarise: said, not retried forever.
+        (vec![error(ErrorKind::ContextTooLong, None)], "context"),
+        // Rate limited on every attempt (four), waiting as told in between.
+        ((0..4).map(|_| Reply::rate_limited(0)).collect(), "rate"),
+        (
+            (0..4)
+                .map(|_| error(ErrorKind::Overloaded, Some(0)))
+                .collect(),
+            "overloaded",
+        ),
+        (
+            (0..4).map(|_| error(ErrorKind::Server, Some(0))).collect(),
+            "anthropic",
+        ),
+        (vec![Reply::Malformed], "json"),
+    ];
+    for (replies, words) in cases {
+        let server = FakeProvider::start(replies.clone()).unwrap();
+        let output = ask(&server, FORMATS[2], &["Hi"], "");
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{replies:?}: {stderr}");
+        assert!(
+            stderr.to_lowercase().contains(words),
+            "{replies:?}: {stderr}"
+        );
+    }
+}
