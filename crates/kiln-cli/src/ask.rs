@@ -210,7 +210,18 @@ fn converse(args: &AskArgs, setup: Setup) -> ExitCode {
         let _ = out.flush();
     }
     if let Some(path) = &args.transcript {
-        let json = serde_json::to_string_pretty(&*agent.session()).unwrap_or_default();
+        // The app's export format: the session with the workspace as it ended.
+        let mut exported =
+            kiln_sessions::ExportedSession::from_agent_session(agent.session().clone());
+        exported.files = agent
+            .workspace()
+            .files()
+            .map(|(path, file)| kiln_sessions::ExportedFile {
+                path: path.to_string(),
+                content: file.content.clone(),
+            })
+            .collect();
+        let json = kiln_sessions::ExportFile::new(vec![exported], Vec::new(), None).to_json();
         if let Err(err) = std::fs::write(path, json) {
             eprintln!("kiln: could not write the transcript to {path}: {err}");
             return ExitCode::from(1);

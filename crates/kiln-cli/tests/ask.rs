@@ -176,11 +176,14 @@ fn write_run_fix_conversation_in_every_format() {
             "def area(r):\n    return 3.14159 * r ** 2\n\nprint(round(area(2), 2))\nprint(round(area(3), 2))\n"
         );
         let saved: Value = serde_json::from_str(&folder.read("transcript.json").unwrap()).unwrap();
+        assert_eq!(saved["format"], "kiln-session");
+        let exported = &saved["sessions"][0];
         assert_eq!(
-            saved["session"]["messages"].as_array().unwrap().len(),
+            exported["session"]["messages"].as_array().unwrap().len(),
             10,
             "{format:?}"
         );
+        assert_eq!(exported["files"][0]["path"], "main.py", "{format:?}");
     }
 }
 

@@ -21,6 +21,7 @@ pub mod memory;
 mod output;
 mod run;
 mod runner;
+pub mod store;
 
 #[cfg(not(target_family = "wasm"))]
 pub use clock::SystemClock;
