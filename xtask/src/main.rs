@@ -2,9 +2,13 @@
 //!
 //! - `cargo xtask test`: everything CI checks — formatting, clippy on the host and on
 //!   `wasm32-unknown-unknown` for every crate that runs in the browser, and all native tests.
-//! - `cargo xtask serve`: builds what exists of the browser side and says what it is doing.
+//! - `cargo xtask build`: the static site in `dist/` (runner workers per `wasm-pack.toml`, the
+//!   `www/` files, Python's standard library as fetchable files); see `build.rs`.
+//! - `cargo xtask serve`: builds, then serves `dist/` on `http://127.0.0.1:8080` (`PORT`).
+//! - `cargo xtask smoke`: builds and runs `tests/browser/smoke.py` in headless Chromium.
 //!
-//! Each command installs what it needs on a fresh Debian machine (the wasm32 target today) and
+//! Each command installs what it needs on a fresh Debian machine (the wasm32 target,
+//! wasm-bindgen-cli, binaryen's wasm-opt) and
 //! prints every step. The build cache lives outside the clone (`$HOME/.cache/kiln/target`) unless
 //! `CARGO_TARGET_DIR` says otherwise, so CI rebuilds incrementally.
 
@@ -13,16 +17,24 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+mod build;
 mod size;
 
 /// Crates that must keep compiling for the browser.
 const WASM_CRATES: &[&str] = &[
+    "kiln-agent",
     "kiln-analyzer",
+    "kiln-assistant",
     "kiln-core",
     "kiln-js",
     "kiln-python",
+    "kiln-sessions",
+    "kiln-vfs",
     "kiln-wasm",
 ];
+
+/// The runner worker's features: one wasm module per language.
+const WORKER_FEATURES: &[&str] = &["js", "python", "wasm"];
 
 /// The wasm32 steps pass `--no-default-features` (to keep RustPython's frozen standard library
 /// out), so the analyzer's parsers are switched back on by name: it is checked with all of them.
@@ -35,7 +47,9 @@ fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("test") => test(),
+        Some("build") => build::build(),
         Some("serve") => serve(),
+        Some("smoke") => build::smoke(),
         Some("wasm") => build_wasm(),
         Some("size") => size::measure(&root(), &target_dir()),
         Some("help" | "--help" | "-h") | None => {
@@ -57,7 +71,9 @@ fn print_help() {
     println!(
         "cargo xtask <command>\n\n\
          test    formatting, clippy (host + wasm32), all native tests — what CI runs\n\
-         serve   build the browser runtime and serve the app (the site arrives with the browser issue)\n\
+         build   build the static site into dist/ (KILN_WASM_OPT=test|off, KILN_MODULES=js,python,wasm)\n\
+         serve   build, then serve dist/ on http://127.0.0.1:8080 (PORT overrides)\n\
+         smoke   build, serve and check every language in headless Chromium (tests/browser/smoke.py)\n\
          wasm    build every runner crate for wasm32-unknown-unknown in release mode\n\
          size    weigh each runner's wasm module after wasm-opt -Oz (raw and brotli)"
     );
@@ -181,8 +197,40 @@ fn test() -> Result<(), String> {
     args.extend(["--", "-D", "warnings"]);
     cargo(&args)?;
 
+    // The worker is built once per language, so it is checked once per language.
+    for feature in WORKER_FEATURES {
+        step(&format!(
+            "clippy for the {feature} worker (kiln-worker --features {feature}) on wasm32"
+        ));
+        cargo(&[
+            "clippy",
+            "-p",
+            "kiln-worker",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--features",
+            feature,
+            IGNORE_RUST_VERSION,
+            "--",
+            "-D",
+            "warnings",
+        ])?;
+    }
+
     step("native tests (runners, CLI, differential corpus)");
     cargo(&["test", "--workspace", IGNORE_RUST_VERSION])?;
+
+    step("worker protocol driven natively (kiln-worker with the js and wasm runners)");
+    for feature in ["js", "wasm"] {
+        cargo(&[
+            "test",
+            "-p",
+            "kiln-worker",
+            "--features",
+            feature,
+            IGNORE_RUST_VERSION,
+        ])?;
+    }
 
     println!(
         "\nall checks passed in {:.0}s",
@@ -208,15 +256,6 @@ fn build_wasm() -> Result<(), String> {
 }
 
 fn serve() -> Result<(), String> {
-    build_wasm()?;
-    step("kiln CLI, release");
-    cargo(&["build", "--release", IGNORE_RUST_VERSION, "-p", "kiln-cli"])?;
-    println!(
-        "\nThe runners build for the browser, and the `kiln` CLI is at {}.\n\
-         The browser app (dist/ served on http://127.0.0.1:8080) is the next milestone; until\n\
-         it lands, run programs with: {} run FILE",
-        target_dir().join("release/kiln").display(),
-        target_dir().join("release/kiln").display()
-    );
-    Ok(())
+    build::build()?;
+    build::serve_dist()
 }

@@ -14,6 +14,16 @@ use crate::{IGNORE_RUST_VERSION, cargo, ensure_wasm_target, step};
 /// binaryen's npm package, pinned; it ships a wasm-opt that runs offline.
 const BINARYEN: &str = "binaryen@132.0.0";
 
+/// The wasm proposals rustc's wasm32 output uses, which wasm-opt must accept.
+pub(crate) const WASM_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
 const RUNNERS: &[(&str, &str)] = &[
     ("js", "Boa"),
     ("python", "RustPython, no stdlib"),
@@ -91,7 +101,7 @@ fn tools_dir(target: &Path) -> PathBuf {
         .map_or_else(|| target.join("tools"), |p| p.join("tools"))
 }
 
-fn ensure_wasm_opt(tools: &Path) -> Result<PathBuf, String> {
+pub(crate) fn ensure_wasm_opt(tools: &Path) -> Result<PathBuf, String> {
     let wasm_opt = tools.join("node_modules/.bin/wasm-opt");
     if wasm_opt.exists() {
         return Ok(wasm_opt);
@@ -131,12 +141,7 @@ fn optimise(wasm_opt: &Path, input: &Path, out: &Path) -> Result<PathBuf, String
     );
     let status = Command::new(wasm_opt)
         .arg("-Oz")
-        .arg("--enable-bulk-memory")
-        .arg("--enable-nontrapping-float-to-int")
-        .arg("--enable-sign-ext")
-        .arg("--enable-mutable-globals")
-        .arg("--enable-reference-types")
-        .arg("--enable-multivalue")
+        .args(WASM_FEATURES)
         .arg(input)
         .arg("-o")
         .arg(&cached)

@@ -19,6 +19,7 @@ pub mod http;
 mod language;
 pub mod memory;
 mod output;
+pub mod protocol;
 mod run;
 mod runner;
 pub mod store;
