@@ -40,5 +40,13 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+/// The share of the Python analysis spent in RustPython's compiler (the syntax stage alone).
+fn python_compiler_alone(c: &mut Criterion) {
+    let source = thousand_lines(Language::Python);
+    c.bench_function("rustpython compile 1000 lines (syntax stage alone)", |b| {
+        b.iter(|| kiln_python::parse_check(black_box(&source), "main.py"));
+    });
+}
+
+criterion_group!(benches, bench, python_compiler_alone);
 criterion_main!(benches);

@@ -7,7 +7,7 @@
 
 use kiln_core::{Diagnostic, Language, Severity};
 
-use crate::rules::{Token, scan};
+use crate::rules::Token;
 use crate::{Analysis, Hints};
 
 /// One import of the program.
@@ -51,12 +51,13 @@ pub(crate) fn check(
     language: Language,
     source: &[u8],
     text: &str,
+    tokens: &[Token],
     hints: &Hints,
     analysis: &mut Analysis,
 ) {
     let imports = match language {
-        Language::Python => python(text, hints),
-        Language::Js => js(text, hints),
+        Language::Python => python(tokens, hints),
+        Language::Js => js(tokens, hints),
         Language::Wasm => wasm(source, text, analysis),
     };
     for import in &imports {
@@ -114,8 +115,7 @@ fn referrer(hints: &Hints) -> String {
 // ---------------------------------------------------------------------------------------------
 // Python
 
-fn python(text: &str, hints: &Hints) -> Vec<Import> {
-    let tokens = scan(text, Language::Python);
+fn python(tokens: &[Token], hints: &Hints) -> Vec<Import> {
     let standard = python_standard();
     let mut imports = Vec::new();
     let mut i = 0;
@@ -345,8 +345,7 @@ fn clean(path: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // JavaScript
 
-fn js(text: &str, hints: &Hints) -> Vec<Import> {
-    let tokens = scan(text, Language::Js);
+fn js(tokens: &[Token], hints: &Hints) -> Vec<Import> {
     let mut imports = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
         let Some(specifier) = &token.value else {

@@ -151,9 +151,14 @@ pub fn analyze_with(source: &[u8], hints: &Hints, config: &RuleConfig) -> Analys
         syntax::check(language, source, hints, &mut analysis);
         let scanned = &source[..source.len().min(RULES_SCAN_LIMIT)];
         let text = String::from_utf8_lossy(scanned);
-        rules::check(language, &text, config, &mut analysis.diagnostics);
-        resources::check(language, &text, &mut analysis.diagnostics);
-        imports::check(language, source, &text, hints, &mut analysis);
+        // One scan serves stages 3 to 5 (WAT has no tokens; its stages read the text).
+        let tokens = match language {
+            Language::Js | Language::Python => rules::scan(&text, language),
+            Language::Wasm => Vec::new(),
+        };
+        rules::check(language, &tokens, config, &mut analysis.diagnostics);
+        resources::check(language, &text, &tokens, &mut analysis.diagnostics);
+        imports::check(language, source, &text, &tokens, hints, &mut analysis);
     }
     analysis
 }

@@ -3,23 +3,21 @@
 
 use kiln_core::{Diagnostic, Language, Severity};
 
-use crate::rules::{Token, scan};
+use crate::rules::Token;
 
 /// Sequences at least this long are reported (8 bytes an item is already 800 MB).
 const HUGE_ITEMS: f64 = 1e8;
 
 /// Adds the resource diagnostics for `text` in `language` to `out`.
-pub(crate) fn check(language: Language, text: &str, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(language: Language, text: &str, tokens: &[Token], out: &mut Vec<Diagnostic>) {
     match language {
         Language::Python => {
-            let tokens = scan(text, Language::Python);
-            python_loops(&tokens, out);
-            allocations(&tokens, Language::Python, out);
+            python_loops(tokens, out);
+            allocations(tokens, Language::Python, out);
         }
         Language::Js => {
-            let tokens = scan(text, Language::Js);
-            js_loops(&tokens, out);
-            allocations(&tokens, Language::Js, out);
+            js_loops(tokens, out);
+            allocations(tokens, Language::Js, out);
         }
         Language::Wasm => wat_loops(text, out),
     }

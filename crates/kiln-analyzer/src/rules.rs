@@ -183,15 +183,13 @@ const PY_PACKAGES: &[&str] = &[
 /// Adds the diagnostics of every matching rule for `language` to `out`.
 pub(crate) fn check(
     language: Language,
-    text: &str,
+    tokens: &[Token],
     config: &RuleConfig,
     out: &mut Vec<Diagnostic>,
 ) {
-    let tokens = match language {
-        Language::Js => scan(text, Language::Js),
-        Language::Python => scan(text, Language::Python),
-        Language::Wasm => return,
-    };
+    if language == Language::Wasm {
+        return;
+    }
     let mut report = |code: &str, name: &str, token: &Token| {
         let Some(rule) = RULES.iter().find(|r| r.code == code) else {
             return;
