@@ -49,16 +49,16 @@ pub enum Origin {
 /// nothing supplies — unless a rule already said something at that place.
 pub(crate) fn check(
     language: Language,
-    source: &[u8],
     text: &str,
     tokens: &[Token],
+    facts: crate::syntax::Facts,
     hints: &Hints,
     analysis: &mut Analysis,
 ) {
     let imports = match language {
         Language::Python => python(tokens, hints),
         Language::Js => js(tokens, hints),
-        Language::Wasm => wasm(source, text, analysis),
+        Language::Wasm => wasm(facts, text, analysis),
     };
     for import in &imports {
         let Origin::Missing { closest } = &import.origin else {
@@ -419,23 +419,11 @@ fn js_origin(specifier: &str, hints: &Hints) -> Origin {
 // ---------------------------------------------------------------------------------------------
 // WebAssembly
 
-fn wasm(source: &[u8], text: &str, analysis: &mut Analysis) -> Vec<Import> {
+fn wasm(facts: crate::syntax::Facts, text: &str, analysis: &mut Analysis) -> Vec<Import> {
     #[cfg(feature = "wasm")]
     {
         // Only a module that compiled has a list of imports (stage 2 reported the rest).
-        if analysis
-            .diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error)
-        {
-            return Vec::new();
-        }
-        let code = if source.starts_with(crate::detect::WASM_MAGIC) {
-            kiln_core::Code::Binary(source.to_vec())
-        } else {
-            kiln_core::Code::Text(text.to_owned())
-        };
-        let Ok(imports) = kiln_wasm::module_imports(&code) else {
+        let Some(imports) = facts.wasm_imports else {
             return Vec::new();
         };
         if let Some(diagnostic) = kiln_wasm::missing_imports(&imports) {
@@ -467,7 +455,7 @@ fn wasm(source: &[u8], text: &str, analysis: &mut Analysis) -> Vec<Import> {
     }
     #[cfg(not(feature = "wasm"))]
     {
-        let _ = (source, text, analysis);
+        let _ = (facts, text, analysis);
         Vec::new()
     }
 }

@@ -148,7 +148,7 @@ pub fn analyze_with(source: &[u8], hints: &Hints, config: &RuleConfig) -> Analys
         diagnostics: detection.diagnostics,
     };
     if let Some(language) = analysis.language {
-        syntax::check(language, source, hints, &mut analysis);
+        let facts = syntax::check(language, source, hints, &mut analysis);
         let scanned = &source[..source.len().min(RULES_SCAN_LIMIT)];
         let text = String::from_utf8_lossy(scanned);
         // One scan serves stages 3 to 5 (WAT has no tokens; its stages read the text).
@@ -158,7 +158,7 @@ pub fn analyze_with(source: &[u8], hints: &Hints, config: &RuleConfig) -> Analys
         };
         rules::check(language, &tokens, config, &mut analysis.diagnostics);
         resources::check(language, &text, &tokens, &mut analysis.diagnostics);
-        imports::check(language, source, &text, &tokens, hints, &mut analysis);
+        imports::check(language, &text, &tokens, facts, hints, &mut analysis);
     }
     analysis
 }

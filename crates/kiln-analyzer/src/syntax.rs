@@ -15,9 +15,25 @@ const PYTHON_MAX_NESTING: usize = 200;
 #[cfg(feature = "wasm")]
 const WAT_MAX_NESTING: usize = 1_000;
 
+/// What the syntax stage learnt that later stages reuse.
+#[derive(Default)]
+pub(crate) struct Facts {
+    /// A WebAssembly module's imports, read while compiling it (so stage 5 need not compile it
+    /// again).
+    #[cfg(feature = "wasm")]
+    pub(crate) wasm_imports: Option<Vec<kiln_wasm::ModuleImport>>,
+}
+
 /// Runs the syntax check for `language` and appends what it finds to `analysis`.
-pub(crate) fn check(language: Language, source: &[u8], hints: &Hints, analysis: &mut Analysis) {
+pub(crate) fn check(
+    language: Language,
+    source: &[u8],
+    hints: &Hints,
+    analysis: &mut Analysis,
+) -> Facts {
     let _ = (source, hints);
+    #[allow(unused_mut)]
+    let mut facts = Facts::default();
     match language {
         #[cfg(feature = "js")]
         Language::Js => {
@@ -52,13 +68,14 @@ pub(crate) fn check(language: Language, source: &[u8], hints: &Hints, analysis: 
                     analysis
                         .diagnostics
                         .push(too_deep(nesting, WAT_MAX_NESTING));
-                    return;
+                    return facts;
                 }
                 kiln_core::Code::Text(text)
             };
-            if let Err(diagnostic) = guarded(|| kiln_wasm::compile(&code)).and_then(|r| r.map(drop))
-            {
-                analysis.diagnostics.push(diagnostic);
+            // Compiling the module validates it and lists its imports in one go.
+            match guarded(|| kiln_wasm::module_imports(&code)).and_then(|r| r) {
+                Ok(imports) => facts.wasm_imports = Some(imports),
+                Err(diagnostic) => analysis.diagnostics.push(diagnostic),
             }
         }
         #[allow(unreachable_patterns)]
@@ -67,6 +84,7 @@ pub(crate) fn check(language: Language, source: &[u8], hints: &Hints, analysis: 
             language.display_name()
         )),
     }
+    facts
 }
 
 /// Whether JavaScript should be parsed as a module: a `.mjs` file, or `import`/`export` at the
