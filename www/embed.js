@@ -1,6 +1,8 @@
-// Kiln's page-side loader (CONTRACTS.md, "JavaScript: embed.js"): window.Kiln.run / check / ready.
+// Kiln's page-side loader (CONTRACTS.md, "JavaScript: embed.js"): window.Kiln.run / check / ready /
+// upgrade / stop, the <kiln-run> element, auto-upgrade on load and the service worker (sw.js).
 // No runtime lives here: each language runs in its own module worker (worker.js), created on
 // first use, with a warm spare so a run stopped by its time limit is followed at once by the next.
+// The cell UI (cell.js, with the editor bundle and CSS) is loaded only when the page has a cell.
 // Messages follow kiln_core::protocol (JSON text, snake_case); the API returns camelCase.
 const PROTOCOL_VERSION = 1;
 const base = new URL("./", import.meta.url);
@@ -77,7 +79,7 @@ function receive(slot, message) {
     case "progress":
       return report(slot.lang, message.bytes, message.total);
     case "output":
-      if (!job) return;
+      if (!job || job.over) return;
       job[message.stream] += message.chunk;
       return job.onOutput?.(message.stream, message.chunk);
     case "done":
@@ -130,6 +132,7 @@ function camelOutcome(o) {
     status: o.status, exitCode: o.exit_code, stdout: o.stdout, stderr: o.stderr,
     durationMs: o.duration_ms, limit: o.limit ?? null, diagnostics: (o.diagnostics ?? []).map(camelDiagnostic),
   };
+  if (o.stopped) outcome.stopped = true;
   if (o.files_written?.length) {
     outcome.filesWritten = o.files_written.map((f) => ({ path: f.path, contents: new Uint8Array(f.contents) }));
   }
@@ -146,7 +149,10 @@ function send(lang, message, job, timeoutMs) {
     // The worker was replaced while this waited: go to its successor.
     if (slot.dead) return done(await send(lang, message, job, timeoutMs));
     await slot.ready;
+    if (job.over) return; // stopped while it waited
     job.started = performance.now();
+    job.slot = slot;
+    job.id = message.id;
     slot.pending.set(message.id, job);
     slot.worker.postMessage(JSON.stringify(message));
     if (timeoutMs != null) {
@@ -167,12 +173,31 @@ function send(lang, message, job, timeoutMs) {
 
 const bytes = (value) => Array.from(typeof value === "string" ? new TextEncoder().encode(value) : value ?? []);
 
+// Ends a job at once: a running one by terminating its worker (the warm spare takes over), a
+// queued one by dropping it. Its outcome: status "error", exit code 130, `stopped: true`.
+function abort(job) {
+  if (job.over) return;
+  job.over = true;
+  const outcome = stopped(job, "error", 130, null, "kiln: stopped\n");
+  outcome.stopped = true;
+  if (!job.started) outcome.duration_ms = 0;
+  if (job.slot?.pending.delete(job.id)) replace(job.slot);
+  job.finish?.({ outcome });
+}
+
+/** Stops every run of `language` (or of every language) now; their promises resolve as stopped. */
+export function stop(name) {
+  for (const job of [...active]) if (name == null || job.lang === language(name)) abort(job);
+}
+const active = new Set();
+
 /**
- * Runs a program: `{language, code, stdin?, timeoutMs?, files?, onOutput?}` → the outcome, like
- * `kiln run --json` in camelCase. `files` is `{path: text|Uint8Array}` or `[{path, contents}]`;
- * `onOutput(stream, chunk)` sees output while the program runs.
+ * Runs a program: `{language, code, stdin?, timeoutMs?, files?, onOutput?, signal?}` → the
+ * outcome, like `kiln run --json` in camelCase. `files` is `{path: text|Uint8Array}` or
+ * `[{path, contents}]`; `onOutput(stream, chunk)` sees output while the program runs; aborting
+ * `signal` (an AbortSignal) stops the run like `Kiln.stop`.
  */
-export async function run({ language: name, code, stdin = "", timeoutMs = 10000, files = [], fileName = null, onOutput } = {}) {
+export async function run({ language: name, code, stdin = "", timeoutMs = 10000, files = [], fileName = null, onOutput, signal } = {}) {
   const lang = language(name);
   const list = Array.isArray(files) ? files : Object.entries(files).map(([path, contents]) => ({ path, contents }));
   const request = {
@@ -184,10 +209,19 @@ export async function run({ language: name, code, stdin = "", timeoutMs = 10000,
     limits: { wall_time_ms: timeoutMs, steps: 1e9, memory_bytes: 512 * 1024 * 1024, output_bytes: 1024 * 1024 },
     entry: null,
   };
-  const job = { stdout: "", stderr: "", onOutput };
-  const answer = await send(lang, { type: "run", id: nextId++, request }, job, timeoutMs);
-  if (answer.error) throw answer.error;
-  return camelOutcome(answer.outcome);
+  const job = { lang, stdout: "", stderr: "", onOutput };
+  const answer = send(lang, { type: "run", id: nextId++, request }, job, timeoutMs);
+  const onAbort = () => abort(job);
+  active.add(job);
+  signal?.addEventListener("abort", onAbort);
+  if (signal?.aborted) onAbort();
+  const settled = await answer.finally(() => {
+    job.over = true;
+    active.delete(job);
+    signal?.removeEventListener("abort", onAbort);
+  });
+  if (settled.error) throw settled.error;
+  return camelOutcome(settled.outcome);
 }
 
 /**
@@ -227,6 +261,89 @@ export function ready(name, onProgress) {
   );
 }
 
-const Kiln = { run, check, ready, version: PROTOCOL_VERSION };
+// ---- Cells: <kiln-run>, upgrade, auto-upgrade. The UI itself lives in cell.js (lazy).
+const BLOCKS = ["python", "py", "javascript", "js", "wat"].map((l) => `pre > code.language-${l}`).join();
+let cellModule;
+const cells = () => (cellModule ??= import(new URL("cell.js", base).href));
+const mount = (el) => cells().then((m) => m.mount(el, Kiln));
+
+/**
+ * Turns `pre > code.language-*` blocks under `root` into <kiln-run> cells. With `root` =
+ * document only blocks inside `[data-kiln]` are upgraded, unless `options.all`; under any other
+ * root, every block is. `options.editable|autorun|timeout|group|theme` set cells' defaults; a
+ * block's `<pre data-editable data-autorun data-timeout="…" data-group="…" data-theme="…">`
+ * overrides them, and a `<script type="text/x-kiln-check">` right after the <pre> becomes the
+ * cell's check. Returns the new cells.
+ */
+export function upgrade(root = document, options = {}) {
+  const all = options.all ?? root !== document;
+  const made = [];
+  for (const code of root.querySelectorAll(BLOCKS)) {
+    const pre = code.parentElement;
+    if ((!all && !pre.closest("[data-kiln]")) || pre.closest("kiln-run")) continue;
+    const cell = document.createElement("kiln-run");
+    cell.setAttribute("lang", /language-(\w+)/.exec(code.className)[1]);
+    for (const a of ["editable", "autorun", "timeout", "group", "theme"]) {
+      const v = pre.dataset[a] ?? options[a];
+      if (v != null && v !== false) cell.setAttribute(a, v === true ? "" : v);
+    }
+    // The <pre> stays inside, unchanged, until the cell's UI replaces it at the same height.
+    cell.style.setProperty("--kiln-height", `${pre.getBoundingClientRect().height}px`);
+    const check = pre.nextElementSibling;
+    pre.replaceWith(cell);
+    cell.append(pre);
+    if (check?.matches('script[type="text/x-kiln-check"]')) cell.append(check);
+    made.push(cell);
+  }
+  return made;
+}
+
+// The code a cell was written with: its text without the check script.
+const source = (el) =>
+  [...el.childNodes].filter((n) => n.nodeName !== "SCRIPT").map((n) => n.textContent).join("").replace(/^\n|\s+$/g, "");
+
+if (globalThis.customElements && !customElements.get("kiln-run")) {
+  customElements.define("kiln-run", class extends HTMLElement {
+    connectedCallback() {
+      this.style.display ||= "block";
+      mount(this);
+    }
+    /** Runs the cell: the same promise (and outcome) as Kiln.run. */
+    run() {
+      return mount(this).then((cell) => cell.run());
+    }
+    get code() {
+      return this.kilnCell ? this.kilnCell.code : this.kilnCode ?? source(this);
+    }
+    set code(text) {
+      if (this.kilnCell) this.kilnCell.code = text;
+      else this.kilnCode = String(text);
+    }
+  });
+}
+
+const Kiln = { run, check, ready, upgrade, stop, version: PROTOCOL_VERSION, source };
 globalThis.Kiln = Object.assign(globalThis.Kiln ?? {}, Kiln);
 export default Kiln;
+
+// ---- On load: auto-upgrade, and the service worker (offline use). Opt out with
+// data-kiln-offline="off" on the script tag or <meta name="kiln-offline" content="off">.
+if (globalThis.document) {
+  const tag = [...document.querySelectorAll("script[src]")].find((s) => s.src === import.meta.url);
+  const start = () => upgrade(document, { all: tag?.hasAttribute("data-kiln-auto") });
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+  const sw = navigator.serviceWorker;
+  const off = tag?.dataset.kilnOffline === "off" || document.querySelector('meta[name="kiln-offline"][content="off"]');
+  if (sw && !off && location.protocol !== "file:") {
+    // Once sw.js controls the page, hand it what this page loaded before that, so a runtime
+    // used on the first visit also works offline.
+    const handOver = () =>
+      sw.controller?.postMessage({
+        type: "cache",
+        urls: performance.getEntriesByType("resource").map((e) => e.name).filter((u) => u.startsWith(base.href)),
+      });
+    sw.addEventListener("controllerchange", handOver);
+    sw.register(new URL("sw.js", base).href, { type: "classic" }).catch(() => {});
+  }
+}

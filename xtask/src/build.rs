@@ -6,6 +6,11 @@
 //! the input's hash). `www/` is copied as is, and Python's standard library goes to `dist/pylib/`
 //! as plain `.py` files the Python worker fetches on demand (DESIGN.md §5).
 //!
+//! The widget's front end comes from `www/` too: `www/editor/editor.js` (CodeMirror 6 from npm,
+//! pinned in `package.json`/`package-lock.json` at the repository root) is bundled by esbuild into
+//! `dist/editor/` (split per language), `embed.js` and `cell.js` are minified, and `dist/sw.js` gets
+//! the build's version, its app-shell list and the runtimes' sizes (see `www/sw.js`).
+//!
 //! Environment: `KILN_WASM_OPT=test` uses the recipe's light wasm-opt level (test builds),
 //! `KILN_WASM_OPT=off` skips wasm-opt; `KILN_MODULES=js,wasm` builds only those modules (by
 //! feature name), keeping what an earlier build left for the others (`KILN_MODULES=none` copies
@@ -108,8 +113,12 @@ pub(crate) fn build() -> Result<(), String> {
     }
 
     step("static files (www/ → dist/)");
-    copy_tree(&root.join("www"), &dist, &|_| true)?;
+    let editor_source = root.join("www/editor");
+    copy_tree(&root.join("www"), &dist, &|p: &Path| p != editor_source)?;
     let _ = std::fs::remove_file(dist.join("README.md"));
+
+    step("widget: editor bundle, minified loader and cell (esbuild)");
+    widget(&root, &dist)?;
 
     step("Python standard library (dist/pylib/, fetched on demand by the Python worker)");
     let lib = pylib_source(&root)?;
@@ -118,10 +127,153 @@ pub(crate) fn build() -> Result<(), String> {
     let copied = copy_tree(&lib, &pylib, &|path: &Path| keep_in_pylib(&lib, path))?;
     println!("{copied} files from {}", lib.display());
 
+    step("service worker (dist/sw.js: version, app shell, runtime sizes)");
+    service_worker(&dist)?;
+
     println!(
         "\ndist/ built in {:.0}s: {}",
         started.elapsed().as_secs_f64(),
         dist.display()
+    );
+    Ok(())
+}
+
+// ---- The widget (www/editor, embed.js, cell.js) and the service worker.
+
+/// `npm ci` when `node_modules` is missing, then esbuild: the CodeMirror bundle into
+/// `dist/editor/` and minified copies of `embed.js` and `cell.js`; prints their brotli sizes.
+fn widget(root: &Path, dist: &Path) -> Result<(), String> {
+    let esbuild = root.join("node_modules/.bin/esbuild");
+    if esbuild.exists() {
+        println!("node_modules: present");
+    } else {
+        println!(
+            "node_modules is missing: running `npm ci` (esbuild and CodeMirror, pinned in package-lock.json)"
+        );
+        run(Command::new("npm").arg("ci").current_dir(root))?;
+    }
+    let out = dist.join("editor");
+    let _ = std::fs::remove_dir_all(&out);
+    run(Command::new(&esbuild)
+        .arg(root.join("www/editor/editor.js"))
+        .args([
+            "--bundle",
+            "--format=esm",
+            "--splitting",
+            "--minify",
+            "--target=es2020",
+            "--chunk-names=chunk-[hash]",
+            "--log-level=warning",
+        ])
+        .arg(format!("--outdir={}", out.display())))?;
+    for file in ["embed.js", "cell.js"] {
+        run(Command::new(&esbuild)
+            .arg(root.join("www").join(file))
+            .args([
+                "--minify",
+                "--format=esm",
+                "--target=es2020",
+                "--log-level=warning",
+            ])
+            .arg(format!("--outfile={}", dist.join(file).display())))?;
+    }
+    // Sizes as transferred with brotli (node's zlib, quality 11).
+    let script = "const z=require('zlib'),fs=require('fs'),p=require('path');let t=0;\
+        for(const f of process.argv.slice(1)){const b=fs.readFileSync(f);\
+        const n=z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length;\
+        if(!f.endsWith('embed.js'))t+=n;\
+        console.log(`${p.relative(process.cwd(),f)}: ${b.length} bytes, ${(n/1024).toFixed(1)} KiB brotli`)}\
+        console.log(`cell UI + CSS + editor (all languages): ${(t/1024).toFixed(1)} KiB brotli`)";
+    let mut files = vec![
+        dist.join("embed.js"),
+        dist.join("cell.js"),
+        dist.join("cell.css"),
+    ];
+    files.extend(files_under(&out)?);
+    let _ = run(Command::new("node")
+        .args(["-e", script])
+        .args(&files)
+        .current_dir(dist));
+    Ok(())
+}
+
+/// Every file under `dir`, sorted.
+fn files_under(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries =
+            std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Writes the build's version (a hash of every other file in `dist/`), the app shell to
+/// precache and the runtimes' sizes into `dist/sw.js`.
+fn service_worker(dist: &Path) -> Result<(), String> {
+    let sw = dist.join("sw.js");
+    let text =
+        std::fs::read_to_string(&sw).map_err(|e| format!("cannot read {}: {e}", sw.display()))?;
+    let mut hasher = DefaultHasher::new();
+    let mut shell = Vec::new();
+    let mut sizes = Vec::new();
+    for path in files_under(dist)? {
+        if path == sw {
+            continue;
+        }
+        let relative = path
+            .strip_prefix(dist)
+            .map_err(|e| e.to_string())?
+            .to_string_lossy()
+            .replace('\\', "/");
+        let bytes =
+            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        relative.hash(&mut hasher);
+        bytes.hash(&mut hasher);
+        let top = !relative.contains('/');
+        let ext = relative.rsplit('.').next().unwrap_or("");
+        let test_page = ["smoke", "e2e"].iter().any(|t| relative.starts_with(t));
+        if (top
+            && !test_page
+            && matches!(ext, "html" | "js" | "css" | "webmanifest" | "svg" | "png"))
+            || relative.starts_with("editor/")
+            || (relative.starts_with("pkg/") && ext == "js")
+        {
+            shell.push(format!("\"{relative}\""));
+        }
+        if relative.starts_with("pkg/") && ext == "wasm" {
+            sizes.push(format!("\"{relative}\": {}", bytes.len()));
+        }
+    }
+    let build = format!("{:016x}", hasher.finish());
+    let mut out = String::new();
+    for line in text.lines() {
+        let line = match line {
+            "const BUILD = \"dev\";" => format!("const BUILD = \"{build}\";"),
+            "const SHELL = [];" => format!("const SHELL = [{}];", shell.join(", ")),
+            "const SIZES = {};" => format!("const SIZES = {{{}}};", sizes.join(", ")),
+            other => other.to_owned(),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    if !out.contains(&build) {
+        return Err("www/sw.js lost its `const BUILD = \"dev\";` line".to_owned());
+    }
+    std::fs::write(&sw, out).map_err(|e| format!("cannot write {}: {e}", sw.display()))?;
+    println!(
+        "sw.js: version {build}, {} shell files, {} runtimes",
+        shell.len(),
+        sizes.len()
     );
     Ok(())
 }
@@ -366,6 +518,9 @@ fn copy_tree(from: &Path, to: &Path, keep: &dyn Fn(&Path) -> bool) -> Result<usi
 /// `cargo xtask smoke`: builds `dist/`, serves it on `PORT` (default 8099) and runs
 /// `tests/browser/smoke.py` against `smoke.html` in headless Chromium (installed with apt-get when
 /// missing): every language through `Kiln.run`, runaway programs stopped, the next run working.
+/// The script then serves `dist/` itself (`DEMO_PORT`, default 8098) to check the widget on
+/// `embed-demo.html` (upgrades, a cell run and its event, groups, exercises, Stop) and, after
+/// stopping that server, the service worker (the page reloads and runs offline).
 pub(crate) fn smoke() -> Result<(), String> {
     step("browser (Debian's chromium and chromium-driver)");
     ensure_chromium()?;
@@ -432,7 +587,8 @@ fn serve_on(port: u16, quiet: bool) -> Result<(), String> {
     Ok(())
 }
 
-fn respond(dist: &Path, url: &str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+/// One response of the static server (also used by `cargo xtask e2e`, see `e2e.rs`).
+pub(crate) fn respond(dist: &Path, url: &str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
     let path = url.split(['?', '#']).next().unwrap_or("/");
     let relative = path.trim_start_matches('/');
     let safe = !relative
