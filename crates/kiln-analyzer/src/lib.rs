@@ -49,7 +49,7 @@ use kiln_core::{Diagnostic, Language};
 
 pub use imports::{Import, Origin};
 pub use rules::{Action, RULES, Rule, RuleConfig};
-pub use selector::{Availability, Refusal, RunnerInfo, RunnerRegistry, Selection};
+pub use selector::{Availability, Refusal, RunnerInfo, RunnerRegistry, Selection, Verdict};
 
 /// What the caller already knows about the code.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -61,6 +61,15 @@ pub struct Selection {
     pub reasons: Vec<String>,
 }
 
+/// The runner a program would go to (if any) and every diagnostic about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// The runner's id, or `None` when the program would be refused.
+    pub runner: Option<String>,
+    /// The analysis' diagnostics, then the selector's.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// Why no runner takes a program: the diagnostics to show (with what to do).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
@@ -177,6 +186,32 @@ impl RunnerRegistry {
         Err(Refusal {
             diagnostics: vec![Diagnostic::error("runner-unavailable", message)],
         })
+    }
+
+    /// What `kiln check` and `Kiln.check` report: the runner that would take the program, and
+    /// the analysis' diagnostics followed by whatever the selector adds beyond them (an unknown
+    /// language, an unavailable runner).
+    #[must_use]
+    pub fn verdict(&self, analysis: &Analysis) -> Verdict {
+        match self.select(analysis) {
+            Ok(selection) => Verdict {
+                runner: Some(selection.runner),
+                diagnostics: analysis.diagnostics.clone(),
+            },
+            Err(refusal) => {
+                let mut diagnostics = analysis.diagnostics.clone();
+                // The refusal repeats the analysis' errors; keep only what it says beyond them.
+                for d in refusal.diagnostics {
+                    if !diagnostics.contains(&d) {
+                        diagnostics.push(d);
+                    }
+                }
+                Verdict {
+                    runner: None,
+                    diagnostics,
+                }
+            }
+        }
     }
 
     fn supported(&self) -> Vec<&'static str> {

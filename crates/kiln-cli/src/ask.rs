@@ -434,14 +434,11 @@ impl Environment for InProcess {
         Box::pin(async move {
             let hints = Hints::for_file(file_name).with_workspace(workspace_files.iter().cloned());
             let analysis = analyze(source, &hints);
-            let runner = RunnerRegistry::default()
-                .select(&analysis)
-                .ok()
-                .map(|s| s.runner);
+            let verdict = RunnerRegistry::default().verdict(&analysis);
             CheckReport {
                 language: analysis.language,
-                runner,
-                diagnostics: analysis.diagnostics,
+                runner: verdict.runner,
+                diagnostics: verdict.diagnostics,
             }
         })
     }

@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::process::ExitCode;
 
-use kiln_analyzer::{Hints, RunnerRegistry, analyze};
+use kiln_analyzer::{Hints, RunnerRegistry, Verdict, analyze};
 use kiln_core::{Language, Severity};
 
 use crate::CheckArgs;
@@ -57,19 +57,12 @@ pub(crate) fn check(args: &CheckArgs) -> ExitCode {
         workspace_files,
     };
     let analysis = analyze(&bytes, &hints);
-    let selection = RunnerRegistry::default().select(&analysis);
-    let mut diagnostics = analysis.diagnostics;
-    if let Err(refusal) = &selection {
-        // The selector repeats the analysis' errors; add only what it says beyond them.
-        for d in &refusal.diagnostics {
-            if !diagnostics.contains(d) {
-                diagnostics.push(d.clone());
-            }
-        }
-    }
+    let Verdict {
+        runner,
+        diagnostics,
+    } = RunnerRegistry::default().verdict(&analysis);
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
     let language = analysis.language.map(Language::name);
-    let runner = selection.as_ref().ok().map(|s| s.runner.clone());
     if args.json {
         let value = serde_json::json!({
             "language": language,

@@ -211,15 +211,7 @@ fn check(
         workspace_files,
     };
     let analysis = kiln_analyzer::analyze(code.as_bytes(), &hints);
-    let selection = RunnerRegistry::default().select(&analysis);
-    let mut diagnostics = analysis.diagnostics;
-    if let Err(refusal) = &selection {
-        for d in &refusal.diagnostics {
-            if !diagnostics.contains(d) {
-                diagnostics.push(d.clone());
-            }
-        }
-    }
+    let verdict = RunnerRegistry::default().verdict(&analysis);
     let imports = analysis
         .imports
         .into_iter()
@@ -243,8 +235,8 @@ fn check(
     WorkerMessage::Checked {
         id,
         language: analysis.language,
-        runner: selection.ok().map(|s| s.runner),
-        diagnostics,
+        runner: verdict.runner,
+        diagnostics: verdict.diagnostics,
         imports,
     }
 }
