@@ -5,6 +5,8 @@
 //! - `cargo xtask build`: the static site in `dist/` (runner workers per `wasm-pack.toml`, the
 //!   `www/` files, Python's standard library as fetchable files); see `build.rs`.
 //! - `cargo xtask serve`: builds, then serves `dist/` on `http://127.0.0.1:8080` (`PORT`).
+//! - `cargo xtask e2e`: the end-to-end tests (`tests/e2e`) in Chromium, Firefox ESR and
+//!   WebKitGTK over WebDriver; also the last step of `cargo xtask test`.
 //! - `cargo xtask smoke`: builds and runs `tests/browser/smoke.py` in headless Chromium.
 //!
 //! Each command installs what it needs on a fresh Debian machine (the wasm32 target,
@@ -18,6 +20,8 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 mod build;
+// e2e: the end-to-end browser tests (tests/e2e).
+mod e2e;
 mod size;
 
 /// Crates that must keep compiling for the browser.
@@ -50,6 +54,8 @@ fn main() -> ExitCode {
         Some("build") => build::build(),
         Some("serve") => serve(),
         Some("smoke") => build::smoke(),
+        // e2e: the end-to-end browser tests (tests/e2e).
+        Some("e2e") => e2e::e2e(),
         Some("wasm") => build_wasm(),
         Some("size") => size::measure(&root(), &target_dir()),
         Some("help" | "--help" | "-h") | None => {
@@ -74,6 +80,7 @@ fn print_help() {
          build   build the static site into dist/ (KILN_WASM_OPT=test|off, KILN_MODULES=js,python,wasm)\n\
          serve   build, then serve dist/ on http://127.0.0.1:8080 (PORT overrides)\n\
          smoke   build, serve and check every language in headless Chromium (tests/browser/smoke.py)\n\
+         e2e     end-to-end tests of dist/ in Chromium, Firefox ESR and WebKitGTK (tests/e2e; KILN_E2E_BROWSERS)\n\
          wasm    build every runner crate for wasm32-unknown-unknown in release mode\n\
          size    weigh each runner's wasm module after wasm-opt -Oz (raw and brotli)"
     );
@@ -231,6 +238,11 @@ fn test() -> Result<(), String> {
             IGNORE_RUST_VERSION,
         ])?;
     }
+
+    // e2e: installs the browsers and drivers, builds dist/ (light wasm-opt), serves it and runs
+    // tests/e2e in Chromium, Firefox ESR and WebKitGTK (xtask/src/e2e.rs).
+    step("end-to-end tests in Chromium, Firefox ESR and WebKitGTK (tests/e2e)");
+    e2e::e2e()?;
 
     println!(
         "\nall checks passed in {:.0}s",
