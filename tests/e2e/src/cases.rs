@@ -275,8 +275,30 @@ fn js_runaway(ctx: &Ctx) -> CaseFuture<'_> {
 /// How `responsive` says the program ended too soon to measure anything.
 const BUSY_TOO_SHORT: &str = "the program did not keep the worker busy ~2 s";
 
-/// Runs a 2-second busy program while a 10 ms page timer ticks.
+/// Runs a 2-second busy program while a 10 ms page timer ticks. A stall must happen twice in a
+/// row to fail: a page blocked by Kiln stalls every time, while a lone stall on a loaded 2-core
+/// test machine (a browser or X server hiccup) does not repeat.
 async fn responsive(ctx: &Ctx, request: Value, status: &str) -> Result<Verdict, String> {
+    match responsive_once(ctx, request.clone(), status).await {
+        Err(first) if first.starts_with(STALLED) => {
+            match responsive_once(ctx, request, status).await {
+                Ok(Verdict::Pass(note)) => Ok(Verdict::Pass(format!(
+                    "{note}; a first attempt saw a stall that did not repeat ({first})"
+                ))),
+                Err(second) if second.starts_with(STALLED) => Err(format!(
+                    "{second}; the attempt before also stalled ({first})"
+                )),
+                other => other,
+            }
+        }
+        other => other,
+    }
+}
+
+/// How `responsive_once` says the page's timer was held up.
+const STALLED: &str = "the main thread stalled";
+
+async fn responsive_once(ctx: &Ctx, request: Value, status: &str) -> Result<Verdict, String> {
     let result = ctx.helper("responsive", vec![request]).await?;
     let outcome = field(&result, "outcome");
     if field(outcome, "status") != status {
@@ -290,9 +312,7 @@ async fn responsive(ctx: &Ctx, request: Value, status: &str) -> Result<Verdict, 
         return Err(format!("{BUSY_TOO_SHORT}: {note}"));
     }
     if gap >= MAX_GAP_MS {
-        return Err(format!(
-            "the main thread stalled: {note} (limit {MAX_GAP_MS} ms)"
-        ));
+        return Err(format!("{STALLED}: {note} (limit {MAX_GAP_MS} ms)"));
     }
     Ok(Verdict::Pass(note))
 }
