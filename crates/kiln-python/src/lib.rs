@@ -212,7 +212,7 @@ impl PythonRunner {
         };
         runner.interpreter.enter(|vm| {
             // After start-up, not in an init hook: sys.modules does not exist that early.
-            install_kiln_module(vm, &runner.bridge, max_recursion);
+            install_kiln_module(vm, &runner.bridge, &runner.clock, max_recursion);
             let scope = vm.new_scope_with_builtins();
             if let Err(err) = vm
                 .compile(PRELUDE, Mode::Exec, "<kiln-prelude>")
@@ -473,8 +473,24 @@ fn is_kiln_stop(vm: &VirtualMachine, exc: &PyBaseExceptionRef) -> bool {
 }
 
 /// Creates the native `_kiln` module the prelude talks to.
-fn install_kiln_module(vm: &VirtualMachine, bridge: &Arc<Bridge>, max_recursion: usize) {
+fn install_kiln_module(
+    vm: &VirtualMachine,
+    bridge: &Arc<Bridge>,
+    clock: &SharedClock,
+    max_recursion: usize,
+) {
     let dict = vm.ctx.new_dict();
+    // `time` reads the host's clock: RustPython's own has none on wasm32-unknown-unknown (and
+    // `std::time::Instant` traps there).
+    let wall = clock.clone();
+    let wall_time_ns = vm.new_function("wall_time_ns", move || wall.wall_time_ns());
+    let mono = clock.clone();
+    let monotonic_ns = vm.new_function("monotonic_ns", move || mono.monotonic_ns());
+    let _ = dict.set_item("wall_time_ns", wall_time_ns.into(), vm);
+    let _ = dict.set_item("monotonic_ns", monotonic_ns.into(), vm);
+    // A browser worker cannot block its thread; `time.sleep` waits on the clock there instead.
+    let can_block = !cfg!(target_arch = "wasm32");
+    let _ = dict.set_item("can_block", vm.ctx.new_bool(can_block).into(), vm);
     let write_bridge = bridge.clone();
     let write = vm.new_function(
         "write",

@@ -252,6 +252,37 @@ def alarm(seconds):
 sys.modules['_signal'] = _signal
 
 
+import time as _time
+
+
+def _wall_seconds():
+    return _kiln.wall_time_ns() / 1e9
+
+
+def _monotonic_seconds():
+    return _kiln.monotonic_ns() / 1e9
+
+
+_time.time = _wall_seconds
+_time.time_ns = _kiln.wall_time_ns
+_time.monotonic = _monotonic_seconds
+_time.monotonic_ns = _kiln.monotonic_ns
+_time.perf_counter = _monotonic_seconds
+_time.perf_counter_ns = _kiln.monotonic_ns
+
+if not _kiln.can_block:
+    def _clock_sleep(secs):
+        if not isinstance(secs, (int, float)):
+            raise TypeError("'%s' object cannot be interpreted as an integer or float" % type(secs).__name__)
+        if secs < 0:
+            raise ValueError('sleep length must be non-negative')
+        deadline = _kiln.monotonic_ns() + int(secs * 1e9)
+        while _kiln.monotonic_ns() < deadline:
+            pass
+
+    _time.sleep = _clock_sleep
+
+
 class _WorkspaceFinder:
     """Imports `name.py` and `name/__init__.py` from the run's workspace files."""
 

@@ -406,3 +406,35 @@ fn parse_check_agrees_with_the_runner() {
     assert!(mismatches.is_empty(), "{mismatches:#?}");
     assert!(kiln_python::parse_check("print(1)\n", "main.py").is_empty());
 }
+
+/// A clock that stands still at chosen values, to prove where `time` reads from.
+struct StillClock;
+
+impl kiln_core::Clock for StillClock {
+    fn wall_time_ns(&self) -> u64 {
+        1_800_000_000_500_000_000
+    }
+    fn monotonic_ns(&self) -> u64 {
+        42_000_000_000
+    }
+}
+
+#[test]
+fn time_reads_the_runners_clock() {
+    // The browser worker has no clock of RustPython's own: `time` must come from the host's.
+    let outcome = std::thread::Builder::new()
+        .stack_size(kiln_python::RECOMMENDED_STACK_BYTES)
+        .spawn(|| {
+            let mut runner = PythonRunner::new(Arc::new(StillClock), Arc::new(EmbeddedStdlib));
+            let code = "import time\nprint(time.time(), time.time_ns())\n\
+                        print(time.monotonic(), time.perf_counter_ns())";
+            runner.run(&py(code), Arc::new(()), &StopSignal::new())
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(
+        outcome.stdout, "1800000000.5 1800000000500000000\n42.0 42000000000\n",
+        "{outcome:?}"
+    );
+}

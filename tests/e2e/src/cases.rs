@@ -327,9 +327,9 @@ fn responsive_js(ctx: &Ctx) -> CaseFuture<'_> {
 
 fn responsive_python(ctx: &Ctx) -> CaseFuture<'_> {
     Box::pin(async move {
-        // The worker's Python has no clock (`time.time` is not implemented there), so the loop
-        // is sized from a timed calibration run to last about 2 s, and resized (up to three
-        // times) when the browser's speed changed under it. Every attempt must stay responsive.
+        // A counting loop (no clock in the program, so the measure does not depend on it) is
+        // sized from a timed calibration run to last about 2 s, and resized (up to three times)
+        // when the browser's speed changed under it. Every attempt must stay responsive.
         const PROBE: u64 = 300_000;
         let probe = run(
             ctx,
