@@ -364,7 +364,7 @@ fn tools_dir() -> PathBuf {
 }
 
 /// wasm-bindgen-cli at exactly the recipe's version, under `$HOME/.cache/kiln/tools`.
-fn ensure_wasm_bindgen(version: &str) -> Result<PathBuf, String> {
+pub(crate) fn ensure_wasm_bindgen(version: &str) -> Result<PathBuf, String> {
     let tools = tools_dir();
     let binary = tools.join("bin/wasm-bindgen");
     let installed = Command::new(&binary)

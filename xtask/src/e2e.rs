@@ -43,9 +43,9 @@ const APT_PACKAGES: &[&str] = &[
 ];
 
 /// One browser: how its driver starts and which binary it drives.
-struct Browser {
+pub(crate) struct Browser {
     name: &'static str,
-    driver: PathBuf,
+    pub(crate) driver: PathBuf,
     binary: PathBuf,
     /// WebKitGTK needs an X display.
     xvfb: bool,
@@ -59,7 +59,7 @@ struct Report {
     ok: bool,
 }
 
-fn in_ci() -> bool {
+pub(crate) fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
@@ -209,7 +209,7 @@ fn is_root() -> bool {
 
 /// apt-get installs the Debian packages that are missing (after `apt-get update` if the first
 /// attempt fails); failures are reported per browser afterwards.
-fn ensure_apt_packages() {
+pub(crate) fn ensure_apt_packages() {
     let missing: Vec<&str> = APT_PACKAGES
         .iter()
         .copied()
@@ -253,7 +253,7 @@ fn ensure_apt_packages() {
 }
 
 /// The driver and browser binary for `name`, installing geckodriver when missing.
-fn find_browser(name: &str) -> Result<Browser, String> {
+pub(crate) fn find_browser(name: &str) -> Result<Browser, String> {
     let need = |program: &str| {
         which(program).ok_or_else(|| format!("`{program}` is not installed (apt-get failed?)"))
     };

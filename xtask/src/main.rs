@@ -7,6 +7,8 @@
 //! - `cargo xtask serve`: builds, then serves `dist/` on `http://127.0.0.1:8080` (`PORT`).
 //! - `cargo xtask e2e`: the end-to-end tests (`tests/e2e`) in Chromium, Firefox ESR and
 //!   WebKitGTK over WebDriver; also the last step of `cargo xtask test`.
+//! - `cargo xtask webtest`: kiln-web's `wasm-bindgen-test` browser tests (IndexedDB store, fetch
+//!   transport) in the same three browsers; a step of `cargo xtask test`, before the e2e step.
 //! - `cargo xtask smoke`: builds and runs `tests/browser/smoke.py` in headless Chromium.
 //!
 //! Each command installs what it needs on a fresh Debian machine (the wasm32 target,
@@ -23,6 +25,8 @@ mod build;
 // e2e: the end-to-end browser tests (tests/e2e).
 mod e2e;
 mod size;
+// webtest: kiln-web's wasm-bindgen browser tests in three browsers (xtask/src/webtest.rs).
+mod webtest;
 
 /// Crates that must keep compiling for the browser.
 const WASM_CRATES: &[&str] = &[
@@ -35,6 +39,7 @@ const WASM_CRATES: &[&str] = &[
     "kiln-sessions",
     "kiln-vfs",
     "kiln-wasm",
+    "kiln-web",
 ];
 
 /// The runner worker's features: one wasm module per language.
@@ -56,6 +61,8 @@ fn main() -> ExitCode {
         Some("smoke") => build::smoke(),
         // e2e: the end-to-end browser tests (tests/e2e).
         Some("e2e") => e2e::e2e(),
+        // webtest: kiln-web's browser tests (wasm-bindgen-test).
+        Some("webtest") => webtest::webtest(),
         Some("wasm") => build_wasm(),
         Some("size") => size::measure(&root(), &target_dir()),
         Some("help" | "--help" | "-h") | None => {
@@ -81,6 +88,7 @@ fn print_help() {
          serve   build, then serve dist/ on http://127.0.0.1:8080 (PORT overrides)\n\
          smoke   build, serve and check every language in headless Chromium (tests/browser/smoke.py)\n\
          e2e     end-to-end tests of dist/ in Chromium, Firefox ESR and WebKitGTK (tests/e2e; KILN_E2E_BROWSERS)\n\
+         webtest kiln-web's browser tests (wasm-bindgen-test) in Chromium, Firefox ESR and WebKitGTK (KILN_WEBTEST_BROWSERS)\n\
          wasm    build every runner crate for wasm32-unknown-unknown in release mode\n\
          size    weigh each runner's wasm module after wasm-opt -Oz (raw and brotli)"
     );
@@ -238,6 +246,10 @@ fn test() -> Result<(), String> {
             IGNORE_RUST_VERSION,
         ])?;
     }
+
+    // webtest: kiln-web's browser tests (IndexedDB store) in Chromium, Firefox ESR and WebKitGTK.
+    step("kiln-web browser tests in Chromium, Firefox ESR and WebKitGTK (xtask/src/webtest.rs)");
+    webtest::webtest()?;
 
     // e2e: installs the browsers and drivers, builds dist/ (light wasm-opt), serves it and runs
     // tests/e2e in Chromium, Firefox ESR and WebKitGTK (xtask/src/e2e.rs).
