@@ -11,12 +11,14 @@
 //!
 //! The fetch transport's tests talk to `kiln-fake-provider` (built natively, started once per
 //! browser with a fresh script on one port); its URL reaches the tests at compile time as
-//! `KILN_FAKE_PROVIDER_URL`.
+//! `KILN_FAKE_PROVIDER_URL`. The assistant's test (`tests/assistant.rs`) has a second one with
+//! its own script (a `write` call, then an answer), `KILN_FAKE_AGENT_URL`, so the order the
+//! tests run in never matters.
 //!
 //! `KILN_WEBTEST_BROWSERS=chromium,firefox` picks browsers (`none` skips the step, loudly). A
 //! browser that cannot be installed or started fails the step when `CI` is set; locally it is
-//! skipped with a loud notice. The benchmark lines the tests print (`kiln-web bench: …`) are
-//! repeated in the summary.
+//! skipped with a loud notice. The benchmark lines the tests print (`kiln-web bench: …`) and
+//! what each browser says about storage (`kiln-web storage: …`) are repeated in the summary.
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
@@ -37,6 +39,12 @@ const RUNNER_TIMEOUT_SECONDS: &str = "300";
 /// The reply `tests/web.rs` expects from the fake provider (its `FAKE_REPLY`), after one
 /// rate-limit error that the client retries.
 const FAKE_REPLY: &str = "Hello from the fake provider, streamed in small deltas.";
+
+/// The tool-calling conversation `tests/assistant.rs` expects (its `AGENT_FILE`,
+/// `AGENT_CONTENT`, `AGENT_ANSWER`): the model writes this file, then answers.
+const AGENT_FILE: &str = "hello.py";
+const AGENT_CONTENT: &str = "print('Hello from Kiln')\n";
+const AGENT_ANSWER: &str = "I wrote hello.py; run it to see the greeting.";
 
 /// What happened in one browser.
 struct Outcome {
@@ -80,6 +88,7 @@ pub(crate) fn webtest() -> Result<(), String> {
 
     step("kiln-web's browser tests for wasm32-unknown-unknown");
     println!("KILN_FAKE_PROVIDER_URL={}", provider.url);
+    println!("KILN_FAKE_AGENT_URL={}", provider.agent_url);
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
         .args([
             "test",
@@ -93,6 +102,7 @@ pub(crate) fn webtest() -> Result<(), String> {
         .current_dir(root())
         .env("CARGO_TARGET_DIR", target_dir())
         .env("KILN_FAKE_PROVIDER_URL", &provider.url)
+        .env("KILN_FAKE_AGENT_URL", &provider.agent_url)
         .status()
         .map_err(|e| format!("could not start cargo: {e}"))?;
     if !status.success() {
@@ -104,7 +114,7 @@ pub(crate) fn webtest() -> Result<(), String> {
         let t0 = Instant::now();
         // A fresh script for each browser: the replies are used up by one run.
         let server = provider.start()?;
-        let outcome = run_browser(name, driver, &runner, &provider.url);
+        let outcome = run_browser(name, driver, &runner, &provider);
         drop(server);
         let seconds = t0.elapsed().as_secs_f64();
         match outcome {
@@ -182,7 +192,7 @@ fn run_browser(
     name: &str,
     driver: &Path,
     runner: &Path,
-    provider_url: &str,
+    provider: &FakeProvider,
 ) -> Result<Outcome, String> {
     let (variable, xvfb) = match name {
         "chromium" => ("CHROMEDRIVER", false),
@@ -213,11 +223,25 @@ fn run_browser(
         .env("CARGO_TARGET_DIR", target_dir())
         .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner)
         .env("WASM_BINDGEN_TEST_TIMEOUT", RUNNER_TIMEOUT_SECONDS)
-        .env("KILN_FAKE_PROVIDER_URL", provider_url);
+        .env("KILN_FAKE_PROVIDER_URL", &provider.url)
+        .env("KILN_FAKE_AGENT_URL", &provider.agent_url);
     for other in DRIVER_VARIABLES {
         command.env_remove(other);
     }
     command.env(variable, driver);
+    command.env_remove("WASM_BINDGEN_TEST_WEBDRIVER_JSON");
+    if name == "firefox" {
+        // Firefox asks the user before `navigator.storage.persist()` resolves; these testing
+        // prefs (the ones Firefox's own tests use) answer "allow", as a user clicking would.
+        let capabilities = target_dir().join("kiln-web-firefox-webdriver.json");
+        let prefs = serde_json::json!({"moz:firefoxOptions": {"prefs": {
+            "dom.storageManager.prompt.testing": true,
+            "dom.storageManager.prompt.testing.allow": true,
+        }}});
+        std::fs::write(&capabilities, prefs.to_string())
+            .map_err(|e| format!("cannot write {}: {e}", capabilities.display()))?;
+        command.env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &capabilities);
+    }
     println!("$ {variable}={} {command:?}", driver.display());
     let output = command
         .output()
@@ -227,7 +251,11 @@ fn run_browser(
     let text = format!("{stdout}{stderr}");
     let bench: Vec<String> = text
         .lines()
-        .filter(|l| l.contains("kiln-web bench:") || l.contains("conformance on IndexedDB"))
+        .filter(|l| {
+            l.contains("kiln-web bench:")
+                || l.contains("kiln-web storage:")
+                || l.contains("conformance on IndexedDB")
+        })
         .map(|l| l.trim().to_owned())
         .collect();
     let results: Vec<&str> = text
@@ -286,10 +314,21 @@ struct FakeProvider {
     binary: PathBuf,
     scenario: PathBuf,
     url: String,
+    /// The assistant test's own server.
+    agent_scenario: PathBuf,
+    agent_url: String,
 }
 
 /// A running fake provider; killed (it is our own child) when dropped.
 struct RunningProvider(Child);
+
+/// A free port on 127.0.0.1.
+fn free_port() -> Result<u16, String> {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| format!("cannot find a free port for the fake provider: {e}"))
+}
 
 impl Drop for RunningProvider {
     fn drop(&mut self) {
@@ -301,10 +340,7 @@ impl Drop for RunningProvider {
 impl FakeProvider {
     fn prepare() -> Result<FakeProvider, String> {
         let binary = target_dir().join("debug/kiln-fake-provider");
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map_err(|e| format!("cannot find a free port for the fake provider: {e}"))?
-            .port();
+        let port = free_port()?;
         let scenario = target_dir().join("kiln-web-fake-provider.json");
         let replies = serde_json::json!({
             "port": port,
@@ -315,17 +351,39 @@ impl FakeProvider {
         });
         std::fs::write(&scenario, replies.to_string())
             .map_err(|e| format!("cannot write {}: {e}", scenario.display()))?;
+        let agent_port = free_port()?;
+        let agent_scenario = target_dir().join("kiln-web-fake-agent.json");
+        let agent_replies = serde_json::json!({
+            "port": agent_port,
+            "replies": [
+                {"tool_calls": [{"name": "write",
+                                 "arguments": {"path": AGENT_FILE, "content": AGENT_CONTENT}}]},
+                {"text": AGENT_ANSWER},
+            ],
+        });
+        std::fs::write(&agent_scenario, agent_replies.to_string())
+            .map_err(|e| format!("cannot write {}: {e}", agent_scenario.display()))?;
         Ok(FakeProvider {
             binary,
             scenario,
             url: format!("http://127.0.0.1:{port}"),
+            agent_scenario,
+            agent_url: format!("http://127.0.0.1:{agent_port}"),
         })
     }
 
-    /// Starts the server and waits for its "listening" line.
-    fn start(&self) -> Result<RunningProvider, String> {
+    /// Starts both servers (the fetch tests' and the assistant test's).
+    fn start(&self) -> Result<(RunningProvider, RunningProvider), String> {
+        Ok((
+            self.start_one(&self.scenario, &self.url)?,
+            self.start_one(&self.agent_scenario, &self.agent_url)?,
+        ))
+    }
+
+    /// Starts one server on `scenario` and waits for its "listening" line.
+    fn start_one(&self, scenario: &Path, url: &str) -> Result<RunningProvider, String> {
         let mut child = Command::new(&self.binary)
-            .arg(&self.scenario)
+            .arg(scenario)
             .stdout(Stdio::piped())
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", self.binary.display()))?;
@@ -339,8 +397,7 @@ impl FakeProvider {
         }
         if !line.contains("listening on") {
             return Err(format!(
-                "kiln-fake-provider did not start on {} (it printed {line:?})",
-                self.url
+                "kiln-fake-provider did not start on {url} (it printed {line:?})"
             ));
         }
         println!("{}", line.trim());

@@ -37,10 +37,11 @@ impl HttpTransport for FetchTransport {
 }
 
 /// Aborts the request when dropped, unless disarmed (the body was read to the end).
-struct AbortOnDrop(Option<AbortController>);
+/// Also stops a page host's run (`host.rs`) whose future is dropped.
+pub(crate) struct AbortOnDrop(pub(crate) Option<AbortController>);
 
 impl AbortOnDrop {
-    fn disarm(&mut self) {
+    pub(crate) fn disarm(&mut self) {
         self.0 = None;
     }
 }
@@ -180,7 +181,7 @@ fn error_name(error: &JsValue) -> String {
 }
 
 /// A thrown JavaScript value in words.
-fn describe(error: &JsValue) -> String {
+pub(crate) fn describe(error: &JsValue) -> String {
     let message = Reflect::get(error, &JsValue::from_str("message"))
         .ok()
         .and_then(|m| m.as_string());

@@ -5,6 +5,12 @@
 //! - `FetchTransport`: [`kiln_core::http::HttpTransport`] over `fetch`, with a streaming body
 //!   and abort on drop, for the assistant's model providers.
 //! - `TimeoutSleeper`: kiln-assistant's retry `Sleeper` over `setTimeout`.
+//! - `PageEnvironment`: kiln-agent's `Environment` over the page's runner host (`window.Kiln`
+//!   from embed.js), so the assistant runs and checks programs in the page's workers.
+//! - `SessionsChannel`: tells the app's other tabs when this one changes a session
+//!   (`BroadcastChannel`), in small versioned messages ([`SessionEvent`]).
+//! - [`storage`]: how much the site stores, whether the browser keeps it
+//!   (`navigator.storage`), and [`PERSISTENCE_EXPLANATION`] for the user.
 //!
 //! Everything browser-facing compiles for `wasm32` only; on other targets the crate is empty
 //! apart from its browser-independent helpers, so `cargo test --workspace` keeps working. The
@@ -38,18 +44,32 @@
 //! ```
 #![cfg_attr(not(test), forbid(clippy::unwrap_used))]
 
+mod channel;
 #[cfg(target_arch = "wasm32")]
 mod fetch;
+#[cfg(target_arch = "wasm32")]
+mod host;
+// Used by `host` only; on the host only its tests use it.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod host_json;
 #[cfg(target_arch = "wasm32")]
 mod idb;
 // Used by `idb` only; on the host only its tests use it.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod plan;
+pub mod storage;
 #[cfg(target_arch = "wasm32")]
 mod timer;
 
+pub use channel::{CHANNEL_NAME, ChannelError, MESSAGE_VERSION, SessionChange, SessionEvent};
+pub use storage::{PERSISTENCE_EXPLANATION, Persistence, StorageEstimate};
+
+#[cfg(target_arch = "wasm32")]
+pub use channel::SessionsChannel;
 #[cfg(target_arch = "wasm32")]
 pub use fetch::FetchTransport;
+#[cfg(target_arch = "wasm32")]
+pub use host::PageEnvironment;
 #[cfg(target_arch = "wasm32")]
 pub use idb::IdbStore;
 #[cfg(target_arch = "wasm32")]
