@@ -192,12 +192,13 @@ export function stop(name) {
 const active = new Set();
 
 /**
- * Runs a program: `{language, code, stdin?, timeoutMs?, files?, onOutput?, signal?}` → the
- * outcome, like `kiln run --json` in camelCase. `files` is `{path: text|Uint8Array}` or
- * `[{path, contents}]`; `onOutput(stream, chunk)` sees output while the program runs; aborting
- * `signal` (an AbortSignal) stops the run like `Kiln.stop`.
+ * Runs a program: `{language, code, stdin?, timeoutMs?, files?, limits?, onOutput?, signal?}` →
+ * the outcome, like `kiln run --json` in camelCase. `files` is `{path: text|Uint8Array}` or
+ * `[{path, contents}]`; `limits` may lower the engine budgets (`{steps, memoryBytes,
+ * outputBytes}`, each optional); `onOutput(stream, chunk)` sees output while the program runs;
+ * aborting `signal` (an AbortSignal) stops the run like `Kiln.stop`.
  */
-export async function run({ language: name, code, stdin = "", timeoutMs = 10000, files = [], fileName = null, onOutput, signal } = {}) {
+export async function run({ language: name, code, stdin = "", timeoutMs = 10000, files = [], fileName = null, limits = {}, onOutput, signal } = {}) {
   const lang = language(name);
   const list = Array.isArray(files) ? files : Object.entries(files).map(([path, contents]) => ({ path, contents }));
   const request = {
@@ -206,7 +207,12 @@ export async function run({ language: name, code, stdin = "", timeoutMs = 10000,
     file_name: fileName,
     files: list.map((f) => ({ path: f.path, contents: bytes(f.contents) })),
     stdin: bytes(stdin),
-    limits: { wall_time_ms: timeoutMs, steps: 1e9, memory_bytes: 512 * 1024 * 1024, output_bytes: 1024 * 1024 },
+    limits: {
+      wall_time_ms: timeoutMs,
+      steps: limits.steps ?? 1e9,
+      memory_bytes: limits.memoryBytes ?? 512 * 1024 * 1024,
+      output_bytes: limits.outputBytes ?? 1024 * 1024,
+    },
     entry: null,
   };
   const job = { lang, stdout: "", stderr: "", onOutput };
@@ -225,15 +231,16 @@ export async function run({ language: name, code, stdin = "", timeoutMs = 10000,
 }
 
 /**
- * Analyses a program without running it: `{language?, code, fileName?}` →
- * `{language, runner, diagnostics, imports}`. Without a language the (small) WebAssembly worker
+ * Analyses a program without running it: `{language?, code, fileName?, workspaceFiles?}` →
+ * `{language, runner, diagnostics, imports}` (`workspaceFiles`: the paths of the other files, so
+ * imports of them are not reported missing). Without a language the (small) WebAssembly worker
  * detects it, and the detected language's worker checks the syntax.
  */
-export async function check({ language: name, code, fileName = null } = {}) {
+export async function check({ language: name, code, fileName = null, workspaceFiles = [] } = {}) {
   const lang = name == null ? null : language(name);
   const ask = async (worker, hint) => {
     const message = {
-      type: "check", id: nextId++, language: hint, file_name: fileName, workspace_files: [],
+      type: "check", id: nextId++, language: hint, file_name: fileName, workspace_files: workspaceFiles,
       code: typeof code === "string" ? { kind: "text", value: code } : { kind: "binary", value: Array.from(code) },
     };
     const answer = await send(worker, message, { stdout: "", stderr: "" });

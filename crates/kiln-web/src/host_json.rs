@@ -38,10 +38,10 @@ pub(crate) fn language_of_file(file_name: &str) -> Option<Language> {
     Language::from_extension(extension)
 }
 
-/// The options object for `Kiln.run({language, code, fileName, stdin, timeoutMs, files})`.
+/// The options object for `Kiln.run({language, code, fileName, stdin, timeoutMs, limits, files})`.
 ///
-/// Only the time limit crosses: embed.js sets the step, memory and output budgets itself.
-/// `timeoutMs: null` means no time limit (the spec had none).
+/// `timeoutMs: null` means no time limit (the spec had none); an engine budget the spec leaves
+/// open is `null` in `limits`, and embed.js keeps its own default for it.
 #[must_use]
 pub(crate) fn run_options(spec: &RunSpec, language: Language) -> Value {
     json!({
@@ -50,6 +50,11 @@ pub(crate) fn run_options(spec: &RunSpec, language: Language) -> Value {
         "fileName": spec.file_name,
         "stdin": text_or_bytes(&spec.stdin),
         "timeoutMs": spec.limits.wall_time_ms,
+        "limits": {
+            "steps": spec.limits.steps,
+            "memoryBytes": spec.limits.memory_bytes,
+            "outputBytes": spec.limits.output_bytes,
+        },
         "files": spec
             .files
             .iter()
@@ -333,6 +338,11 @@ mod tests {
                 "fileName": "main.py",
                 "stdin": "world",
                 "timeoutMs": Limits::default().wall_time_ms,
+                "limits": {
+                    "steps": Limits::default().steps,
+                    "memoryBytes": Limits::default().memory_bytes,
+                    "outputBytes": Limits::default().output_bytes,
+                },
                 "files": [
                     {"path": "data.txt", "contents": "hello"},
                     {"path": "blob.bin", "contents": [255, 0, 65]},
@@ -351,6 +361,10 @@ mod tests {
         assert_eq!(options["language"], "wasm");
         assert_eq!(options["code"], json!([0, 97, 115, 109, 1, 0, 0, 0, 128]));
         assert_eq!(options["timeoutMs"], Value::Null);
+        assert_eq!(
+            options["limits"],
+            json!({"steps": null, "memoryBytes": null, "outputBytes": null})
+        );
     }
 
     #[test]
