@@ -2,7 +2,8 @@
 //
 // - Install precaches the app shell (SHELL: pages, embed.js, worker.js, the cell UI, the editor,
 //   the runtimes' JS glue, the manifest and icons) into a cache named after the build.
-// - Everything else under the scope (the runtimes' wasm, Python library modules) is cached the
+// - Everything else under the scope (the runtimes' wasm, Python's library index and its
+//   precompiled units, which the Python worker prefetches in parallel before a run) is cached the
 //   first time it is used, and then served from the cache, so a page visited once works offline.
 // - `cargo xtask build` writes BUILD (a hash of dist/'s files) and the lists below, so a new
 //   deployment is a new sw.js: it installs beside the old one and waits until no page uses the

@@ -4,7 +4,8 @@
 //! (profile `wasm-release`, its features, `-zstack-size` for the linker), bound with
 //! `wasm-bindgen --target web` into `dist/<out-dir>`, then shrunk by binaryen's wasm-opt (cached by
 //! the input's hash). `www/` is copied as is, and Python's standard library goes to `dist/pylib/`
-//! as plain `.py` files the Python worker fetches on demand (DESIGN.md §5).
+//! as precompiled units (RustPython bytecode, one file per module) with an `index.json` of their
+//! names, sizes and imports, which the Python worker prefetches from (DESIGN.md §5).
 //!
 //! The widget's front end comes from `www/` too: `www/editor/editor.js` (CodeMirror 6 from npm,
 //! pinned in `package.json`/`package-lock.json` at the repository root) is bundled by esbuild into
@@ -120,12 +121,8 @@ pub(crate) fn build() -> Result<(), String> {
     step("widget: editor bundle, minified loader and cell (esbuild)");
     widget(&root, &dist)?;
 
-    step("Python standard library (dist/pylib/, fetched on demand by the Python worker)");
-    let lib = pylib_source(&root)?;
-    let pylib = dist.join("pylib");
-    let _ = std::fs::remove_dir_all(&pylib);
-    let copied = copy_tree(&lib, &pylib, &|path: &Path| keep_in_pylib(&lib, path))?;
-    println!("{copied} files from {}", lib.display());
+    step("Python standard library (dist/pylib/: precompiled units and index.json)");
+    pylib(&root, &dist)?;
 
     step("service worker (dist/sw.js: version, app shell, runtime sizes)");
     service_worker(&dist)?;
@@ -425,6 +422,44 @@ fn optimise(wasm_opt: &Path, level: &str, input: &Path) -> Result<PathBuf, Strin
         .arg(&partial))?;
     std::fs::rename(&partial, &cached).map_err(|e| format!("cannot keep wasm-opt output: {e}"))?;
     Ok(cached)
+}
+
+/// The shipped part of RustPython's `Lib/` (`keep_in_pylib`) compiled into `dist/pylib/`: one
+/// precompiled unit per module and `index.json`, by kiln-python's `compile_pylib` example (a native
+/// build of the same RustPython as the runtime, so the bytecode matches). The `.py` sources are
+/// not shipped: tracebacks show library frames by file name and line, without their text, the
+/// same as when the worker compiled the sources itself.
+fn pylib(root: &Path, dist: &Path) -> Result<(), String> {
+    let lib = pylib_source(root)?;
+    let staged = target_dir().join("kiln-pylib-src");
+    let _ = std::fs::remove_dir_all(&staged);
+    let copied = copy_tree(&lib, &staged, &|path: &Path| keep_in_pylib(&lib, path))?;
+    println!("{copied} files from {}", lib.display());
+    let out = dist.join("pylib");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let (staged_arg, out_arg) = (staged.to_string_lossy(), out.to_string_lossy());
+    // The dev profile (dependencies at opt-level 1) compiles the library in seconds and
+    // shares its RustPython build with the native tests, where `--release` would add a second
+    // full native build of RustPython to a cold CI run.
+    cargo(&[
+        "run",
+        IGNORE_RUST_VERSION,
+        "-p",
+        "kiln-python",
+        "--no-default-features",
+        "--example",
+        "compile_pylib",
+        "--",
+        &staged_arg,
+        &out_arg,
+    ])?;
+    let license = staged.join("PSF-LICENSE");
+    if license.is_file() {
+        std::fs::copy(&license, out.join("PSF-LICENSE"))
+            .map_err(|e| format!("cannot copy {}: {e}", license.display()))?;
+    }
+    Ok(())
 }
 
 /// RustPython's `Lib/` folder (`rustpython_pylib::LIB_PATH`), found through `cargo metadata`.

@@ -7,7 +7,9 @@
 //! The standard library comes from a [`ModuleSource`], the seam between the runner and wherever
 //! the library lives: [`EmbeddedStdlib`] freezes it into the binary (the CLI, feature
 //! `embedded-stdlib`); the browser supplies modules on demand instead, because frozen it would make
-//! the runtime larger than all of Pyodide (DESIGN.md §5).
+//! the runtime larger than all of Pyodide (DESIGN.md §5). There they are precompiled units
+//! ([`compile_unit`], imported without compiling) listed by a [`PylibIndex`], and
+//! [`IndexedModules`] fetches them through the host's [`UnitFetch`].
 //!
 //! The interpreter has no `js`/`browser` modules, no sockets and no host file system: `open()`
 //! works on the run's virtual files, and files the program writes come back in
@@ -27,7 +29,9 @@
 //! ```
 #![cfg_attr(not(test), forbid(clippy::unwrap_used))]
 
+mod library;
 mod modules;
+mod units;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -43,9 +47,14 @@ use rustpython_vm::{
     AsObject, Interpreter, PyObjectRef, PyResult, Settings, TryFromObject, VirtualMachine,
 };
 
+pub use library::{INDEX_FILE, IndexedModules, NetworkError, UnitFetch};
 #[cfg(feature = "embedded-stdlib")]
 pub use modules::EmbeddedStdlib;
-pub use modules::{MemoryModules, ModuleSource, ModuleUnit, NoModules};
+pub use modules::{MemoryModules, ModuleCode, ModuleSource, ModuleUnit, NoModules, stdlib_origin};
+pub use units::{
+    IndexEntry, LibrarySource, PylibIndex, UNIT_EXTENSION, UnitError, compile_unit, decode_unit,
+    library_sources, static_imports,
+};
 
 /// The native stack a thread running Python should have. Deep Python recursion recurses on the
 /// native stack; with this much, [`DEFAULT_MAX_RECURSION`] frames fit in a debug build.
@@ -517,17 +526,33 @@ fn install_kiln_module(
     let find = vm.new_function(
         "find_module",
         move |name: PyStrRef, vm: &VirtualMachine| -> PyResult<PyObjectRef> {
-            Ok(match find_bridge.modules.find(&name.to_string_lossy()) {
-                Some(unit) => vm
-                    .ctx
-                    .new_tuple(vec![
-                        vm.ctx.new_str(unit.source).into(),
-                        vm.ctx.new_bool(unit.is_package).into(),
-                        vm.ctx.new_str(unit.origin).into(),
-                    ])
-                    .into(),
-                None => vm.ctx.none(),
-            })
+            let Some(unit) = find_bridge.modules.find(&name.to_string_lossy()) else {
+                return Ok(vm.ctx.none());
+            };
+            // A unit is decoded here, at import time, into the code object the loader runs.
+            let code: PyObjectRef = match unit.code {
+                ModuleCode::Source(source) => vm.ctx.new_str(source).into(),
+                ModuleCode::Compiled(bytes) => match decode_unit(&bytes) {
+                    // With the VM's bag: constants such as frozensets need it.
+                    Ok(code) => {
+                        rustpython_vm::builtins::PyCode::new_ref_from_bytecode(vm, code).into()
+                    }
+                    Err(err) => {
+                        return Err(vm.new_import_error(
+                            format!("cannot import {}: {err}", name.to_string_lossy()),
+                            name.clone(),
+                        ));
+                    }
+                },
+            };
+            Ok(vm
+                .ctx
+                .new_tuple(vec![
+                    code,
+                    vm.ctx.new_bool(unit.is_package).into(),
+                    vm.ctx.new_str(unit.origin).into(),
+                ])
+                .into())
         },
     );
     let _ = dict.set_item("write", write.into(), vm);

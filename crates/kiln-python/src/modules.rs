@@ -4,11 +4,20 @@ use std::collections::HashMap;
 
 use rustpython_vm::frozen::FrozenModule;
 
-/// A module supplied as source text when a program imports it.
+/// A module's code as a host supplies it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModuleCode {
+    /// Python source, compiled when it is imported.
+    Source(String),
+    /// A precompiled unit ([`compile_unit`](crate::compile_unit)), imported without compiling.
+    Compiled(Vec<u8>),
+}
+
+/// A module supplied when a program imports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModuleUnit {
-    /// The module's Python source.
-    pub source: String,
+    /// The module's code.
+    pub code: ModuleCode,
     /// Whether it is a package (`name/__init__.py`), so submodules can be imported from it.
     pub is_package: bool,
     /// Where it came from, shown in tracebacks (`<stdlib>/json/__init__.py`).
@@ -50,7 +59,7 @@ impl ModuleSource for NoModules {
     }
 }
 
-/// Modules held in memory as source, keyed by dotted name (what a browser host fills after
+/// Modules held in memory as source or precompiled units, keyed by dotted name (what a browser host fills after
 /// fetching, and what tests use).
 #[derive(Debug, Clone, Default)]
 pub struct MemoryModules {
@@ -64,16 +73,25 @@ impl MemoryModules {
         MemoryModules::default()
     }
 
-    /// Adds a module (`is_package` for `name/__init__.py`).
+    /// Adds a module as source (`is_package` for `name/__init__.py`).
     #[must_use]
-    pub fn with(mut self, name: &str, source: &str, is_package: bool) -> Self {
-        let file = if is_package { "/__init__.py" } else { ".py" };
+    pub fn with(self, name: &str, source: &str, is_package: bool) -> Self {
+        self.with_code(name, ModuleCode::Source(source.to_owned()), is_package)
+    }
+
+    /// Adds a module as a precompiled unit (bytes from [`compile_unit`](crate::compile_unit)).
+    #[must_use]
+    pub fn with_compiled(self, name: &str, unit: Vec<u8>, is_package: bool) -> Self {
+        self.with_code(name, ModuleCode::Compiled(unit), is_package)
+    }
+
+    fn with_code(mut self, name: &str, code: ModuleCode, is_package: bool) -> Self {
         self.units.insert(
             name.to_owned(),
             ModuleUnit {
-                source: source.to_owned(),
+                code,
                 is_package,
-                origin: format!("<stdlib>/{}{file}", name.replace('.', "/")),
+                origin: stdlib_origin(name, is_package),
             },
         );
         self
@@ -95,6 +113,14 @@ impl ModuleSource for MemoryModules {
         names.sort();
         names
     }
+}
+
+/// The file name tracebacks show for a library module (`<stdlib>/json/__init__.py`); units are
+/// compiled with it too, so both kinds of module read the same.
+#[must_use]
+pub fn stdlib_origin(name: &str, is_package: bool) -> String {
+    let file = if is_package { "/__init__.py" } else { ".py" };
+    format!("<stdlib>/{}{file}", name.replace('.', "/"))
 }
 
 /// RustPython's standard library, compiled and frozen into the binary at build time.

@@ -2,7 +2,8 @@
 #
 # It connects the interpreter to the host through the native `_kiln` module:
 #   _kiln.write(fd, text)       -> output to the run's OutputCapture (may raise _kiln.Stop)
-#   _kiln.find_module(name)     -> (source, is_package, origin) from the host's ModuleSource, or None
+#   _kiln.find_module(name)     -> (source or code object, is_package, origin) from the host's
+#                                  ModuleSource, or None
 # and gives each run a fresh __main__, the supplied stdin, virtual files for open(), imports of
 # workspace .py files, and CPython-format tracebacks.
 import sys
@@ -318,9 +319,9 @@ class _HostFinder:
         found = _kiln.find_module(fullname)
         if found is None:
             return None
-        source, is_package, origin = found
+        code, is_package, origin = found
         spec = ModuleSpec(fullname, cls, origin=origin, is_package=is_package)
-        spec.loader_state = source
+        spec.loader_state = code
         if is_package:
             spec.submodule_search_locations = []
         return spec
@@ -333,7 +334,11 @@ class _HostFinder:
     def exec_module(cls, module):
         spec = module.__spec__
         module.__file__ = spec.origin
-        exec(compile(spec.loader_state, spec.origin, 'exec'), module.__dict__)
+        code = spec.loader_state
+        if isinstance(code, str):
+            code = compile(code, spec.origin, 'exec')
+        # A precompiled unit is a code object already: nothing to compile.
+        exec(code, module.__dict__)
 
 
 sys.meta_path.insert(0, _WorkspaceFinder)

@@ -221,6 +221,118 @@ fn modules_can_come_from_the_host_on_demand() {
     );
 }
 
+/// The whole frozen library except `json`, which comes from `json_units` (a browser host's
+/// fetched units, or sources).
+struct FrozenExceptJson(MemoryModules);
+
+impl ModuleSource for FrozenExceptJson {
+    fn frozen(&self) -> Vec<(&'static str, rustpython_vm::frozen::FrozenModule)> {
+        EmbeddedStdlib
+            .frozen()
+            .into_iter()
+            .filter(|(name, _)| *name != "json" && !name.starts_with("json."))
+            .collect()
+    }
+
+    fn find(&self, name: &str) -> Option<kiln_python::ModuleUnit> {
+        self.0.find(name)
+    }
+
+    fn module_names(&self) -> Vec<String> {
+        self.0.module_names()
+    }
+}
+
+/// `json` from RustPython's `Lib/`, as sources or as units compiled by `compile_unit`.
+fn json_modules(compiled: bool) -> MemoryModules {
+    let lib = std::path::Path::new(rustpython_pylib::LIB_PATH).join("json");
+    let mut modules = MemoryModules::new();
+    for (name, file, is_package) in [
+        ("json", "__init__.py", true),
+        ("json.decoder", "decoder.py", false),
+        ("json.encoder", "encoder.py", false),
+        ("json.scanner", "scanner.py", false),
+    ] {
+        let source = std::fs::read_to_string(lib.join(file)).unwrap();
+        modules = if compiled {
+            let origin = kiln_python::stdlib_origin(name, is_package);
+            let unit = kiln_python::compile_unit(&source, &origin).unwrap();
+            modules.with_compiled(name, unit, is_package)
+        } else {
+            modules.with(name, &source, is_package)
+        };
+    }
+    modules
+}
+
+#[test]
+fn precompiled_units_import_like_their_sources() {
+    let program = "import json, sys\n\
+        print(json.dumps({'a': [1, 2.5, None, True], 'b': 'é'}, sort_keys=True, indent=1))\n\
+        print(json.loads('{\"x\": [1, {\"y\": null}]}'))\n\
+        print(json.__file__, json.decoder.__file__, type(json.__spec__.loader).__name__)\n\
+        print(json.decoder.JSONDecoder.decode.__code__.co_filename)\n\
+        json.loads('{bad')\n";
+    let via_units = run_with(
+        py(program),
+        Arc::new(FrozenExceptJson(json_modules(true))),
+        StopSignal::new(),
+    );
+    let via_source = run_with(
+        py(program),
+        Arc::new(FrozenExceptJson(json_modules(false))),
+        StopSignal::new(),
+    );
+    assert_eq!(via_units.stdout, via_source.stdout);
+    assert_eq!(via_units.stderr, via_source.stderr);
+    assert!(
+        via_units
+            .stdout
+            .contains("<stdlib>/json/__init__.py <stdlib>/json/decoder.py"),
+        "{}",
+        via_units.stdout
+    );
+    assert!(
+        via_units
+            .stdout
+            .contains("\"b\": \"\\u00e9\"\n}\n{'x': [1, {'y': None}]}\n"),
+        "{}",
+        via_units.stdout
+    );
+    // The traceback goes through the library's frames with their file names and lines.
+    assert!(
+        via_units
+            .stderr
+            .contains("File \"<stdlib>/json/decoder.py\", line"),
+        "{}",
+        via_units.stderr
+    );
+    assert!(
+        via_units
+            .stderr
+            .ends_with("json.decoder.JSONDecodeError: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)\n"),
+        "{}",
+        via_units.stderr
+    );
+}
+
+#[test]
+fn a_damaged_unit_is_an_import_error_that_says_what_to_do() {
+    let modules = MemoryModules::new().with_compiled("broken", b"kiln\0\0\0\0junk".to_vec(), false);
+    let outcome = run_with(
+        py("import broken"),
+        Arc::new(OnDemand(modules)),
+        StopSignal::new(),
+    );
+    assert_eq!(outcome.status, Status::Error);
+    assert!(
+        outcome.stderr.contains("ImportError: cannot import broken")
+            && outcome.stderr.contains("cargo xtask build"),
+        "{}",
+        outcome.stderr
+    );
+}
+
 #[test]
 fn no_sockets_or_host_processes() {
     let outcome = run(py("import socket"));
@@ -436,5 +548,94 @@ fn time_reads_the_runners_clock() {
     assert_eq!(
         outcome.stdout, "1800000000.5 1800000000500000000\n42.0 42000000000\n",
         "{outcome:?}"
+    );
+}
+
+/// The library folder as a browser worker sees it, served by compiling each unit when it is
+/// requested (from RustPython's `Lib/`, with the build tool's `compile_unit`).
+struct CompilingFolder {
+    index: kiln_python::PylibIndex,
+    sources: std::collections::HashMap<String, (String, bool, std::path::PathBuf)>,
+}
+
+impl CompilingFolder {
+    fn new() -> Self {
+        let lib = std::path::Path::new(rustpython_pylib::LIB_PATH);
+        let mut index = kiln_python::PylibIndex::default();
+        let mut sources = std::collections::HashMap::new();
+        for module in kiln_python::library_sources(lib).unwrap() {
+            let file = kiln_python::PylibIndex::unit_path(&module.name, module.is_package);
+            index.insert(
+                &module.name,
+                kiln_python::IndexEntry {
+                    file: file.clone(),
+                    package: module.is_package,
+                    size: 0,
+                    imports: Vec::new(),
+                },
+            );
+            sources.insert(
+                file,
+                (module.name, module.is_package, lib.join(module.path)),
+            );
+        }
+        CompilingFolder { index, sources }
+    }
+}
+
+impl kiln_python::UnitFetch for CompilingFolder {
+    fn get(&self, path: &str) -> Result<Option<Vec<u8>>, kiln_python::NetworkError> {
+        if path == kiln_python::INDEX_FILE {
+            return Ok(Some(self.index.to_json().into_bytes()));
+        }
+        let Some((name, is_package, file)) = self.sources.get(path) else {
+            return Ok(None);
+        };
+        let source = std::fs::read_to_string(file).unwrap();
+        let origin = kiln_python::stdlib_origin(name, *is_package);
+        Ok(Some(kiln_python::compile_unit(&source, &origin).unwrap()))
+    }
+}
+
+/// Like the browser: only `encodings`/`codecs` frozen (native RustPython needs them to start),
+/// everything else from units.
+struct UnitsOnly(kiln_python::IndexedModules<CompilingFolder>);
+
+impl ModuleSource for UnitsOnly {
+    fn frozen(&self) -> Vec<(&'static str, rustpython_vm::frozen::FrozenModule)> {
+        OnDemand(MemoryModules::new()).frozen()
+    }
+
+    fn find(&self, name: &str) -> Option<kiln_python::ModuleUnit> {
+        self.0.find(name)
+    }
+
+    fn module_names(&self) -> Vec<String> {
+        self.0.module_names()
+    }
+}
+
+#[test]
+fn the_library_imports_from_units_alone() {
+    // `re` and `collections` hold frozenset constants, which need the VM's constant bag.
+    let modules = kiln_python::IndexedModules::new(CompilingFolder::new(), None);
+    let outcome = run_with(
+        py("import json, re, collections, math, itertools\n\
+            print(json.dumps(sorted(collections.Counter(re.findall('a|b', 'abba')).items())), \
+            math.isqrt(17), list(itertools.islice(itertools.count(), 3)))\n\
+            import nosuchmodule"),
+        Arc::new(UnitsOnly(modules)),
+        StopSignal::new(),
+    );
+    assert_eq!(
+        outcome.stdout, "[[\"a\", 2], [\"b\", 2]] 4 [0, 1, 2]\n",
+        "{outcome:?}"
+    );
+    assert!(
+        outcome
+            .stderr
+            .ends_with("ModuleNotFoundError: No module named 'nosuchmodule'\n"),
+        "{}",
+        outcome.stderr
     );
 }

@@ -1,5 +1,5 @@
 //! The browser side: the handle the worker's JavaScript glue drives, the worker's clock, and
-//! Python's standard library fetched on demand.
+//! the request that fetches Python's standard library (see [`kiln_python::IndexedModules`]).
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -32,20 +32,28 @@ fn post(message: WorkerMessage) {
     });
 }
 
-/// The worker's handle, created once by the glue (`new KilnWorker(callback, pylibUrl)`).
+/// The worker's handle, created once by the glue (`new KilnWorker(callback, pylibUrl, index)`).
 #[wasm_bindgen]
 pub struct KilnWorker {
     session: Session,
+    #[cfg(feature = "python")]
+    modules: Arc<kiln_python::IndexedModules<fetch::SyncRequest>>,
 }
 
 #[wasm_bindgen]
 impl KilnWorker {
     /// Starts the runner (for Python this starts the interpreter: do it when the worker starts,
     /// not on the first run). `callback` receives every answer as JSON text; `pylib_url` is the
-    /// absolute URL of the folder holding Python's standard library (`…/pylib/`).
+    /// absolute URL of the folder holding Python's standard library (`…/pylib/`), and
+    /// `pylib_index` the text of its `index.json` when the glue fetched it (otherwise it is
+    /// fetched on the first import).
     #[wasm_bindgen(constructor)]
     #[must_use]
-    pub fn new(callback: js_sys::Function, pylib_url: String) -> KilnWorker {
+    pub fn new(
+        callback: js_sys::Function,
+        pylib_url: String,
+        pylib_index: Option<String>,
+    ) -> KilnWorker {
         CALLBACK.with(|slot| *slot.borrow_mut() = Some(callback));
         std::panic::set_hook(Box::new(|info| {
             post(WorkerMessage::Failed {
@@ -54,21 +62,55 @@ impl KilnWorker {
             });
         }));
         #[cfg(not(feature = "python"))]
-        let _ = pylib_url;
+        let _ = (pylib_url, pylib_index);
+        #[cfg(feature = "python")]
+        let modules = Arc::new(kiln_python::IndexedModules::new(
+            fetch::SyncRequest { base: pylib_url },
+            pylib_index.as_deref(),
+        ));
         let setup = Setup {
             clock: Arc::new(BrowserClock),
             stack_bytes: stack_bytes(),
             #[cfg(feature = "python")]
-            modules: Arc::new(pylib::FetchedModules::new(pylib_url)),
+            modules: modules.clone(),
         };
         KilnWorker {
             session: Session::new(setup, Arc::new(post)),
+            #[cfg(feature = "python")]
+            modules,
         }
     }
 
     /// Handles one message (JSON text of a `HostMessage`); answers through the callback.
     pub fn handle(&mut self, message: &str) {
         self.session.handle_json(message);
+    }
+
+    /// What to fetch for `message`: for a Python `run` or `check`, the library units its
+    /// imports need (paths relative to the library folder) that the worker does not hold yet.
+    /// The glue fetches them in parallel and hands each to [`KilnWorker::provide`]; a run waits
+    /// for them before [`KilnWorker::handle`], a check does not. Empty for everything else (and
+    /// for `print("hi")`).
+    #[must_use]
+    pub fn prefetch(&self, message: &str) -> Vec<String> {
+        #[cfg(feature = "python")]
+        {
+            self.modules
+                .prefetch_plan(&crate::standard_imports_of(message))
+        }
+        #[cfg(not(feature = "python"))]
+        {
+            let _ = message;
+            Vec::new()
+        }
+    }
+
+    /// Keeps a library unit the glue fetched (`path` as [`KilnWorker::prefetch`] named it).
+    pub fn provide(&self, path: &str, unit: Vec<u8>) {
+        #[cfg(feature = "python")]
+        self.modules.provide(path, unit);
+        #[cfg(not(feature = "python"))]
+        let _ = (path, unit);
     }
 }
 
@@ -104,83 +146,41 @@ fn millis_to_ns(ms: f64) -> u64 {
 }
 
 #[cfg(feature = "python")]
-mod pylib {
-    //! Python's standard library, fetched module by module from the site (`pylib/`).
+mod fetch {
+    //! The synchronous request behind [`kiln_python::IndexedModules`].
 
-    use std::collections::{HashMap, HashSet};
-    use std::sync::{Mutex, PoisonError};
+    use kiln_python::{NetworkError, UnitFetch};
+    use wasm_bindgen::JsCast;
 
-    use kiln_python::{ModuleSource, ModuleUnit};
-
-    /// Fetches standard-library modules with a synchronous request from inside the worker
-    /// (allowed in workers; the program is waiting for its `import` anyway), caching every
-    /// answer, including "not there".
-    pub(super) struct FetchedModules {
-        base: String,
-        names: Vec<String>,
-        known: HashSet<String>,
-        cache: Mutex<HashMap<String, Option<ModuleUnit>>>,
+    /// Files of the library folder at `base` (an absolute URL ending in `/`), fetched with a
+    /// synchronous request from inside the worker (allowed in workers; the program is waiting for
+    /// its `import` anyway).
+    pub(super) struct SyncRequest {
+        pub(super) base: String,
     }
 
-    impl FetchedModules {
-        /// Modules under `base` (an absolute URL ending in `/`).
-        pub(super) fn new(base: String) -> Self {
-            let names = kiln_python::standard_module_names();
-            FetchedModules {
-                base,
-                known: names.iter().cloned().collect(),
-                names,
-                cache: Mutex::new(HashMap::new()),
-            }
-        }
-
-        fn fetch(&self, name: &str) -> Option<ModuleUnit> {
-            let path = name.replace('.', "/");
-            for (file, is_package) in [
-                (format!("{path}.py"), false),
-                (format!("{path}/__init__.py"), true),
-            ] {
-                if let Some(source) = get(&format!("{}{file}", self.base)) {
-                    return Some(ModuleUnit {
-                        source,
-                        is_package,
-                        origin: format!("<stdlib>/{file}"),
-                    });
+    impl UnitFetch for SyncRequest {
+        fn get(&self, path: &str) -> Result<Option<Vec<u8>>, NetworkError> {
+            let url = format!("{}{path}", self.base);
+            let failed = |what: &str| NetworkError(format!("{url}: {what}"));
+            let request =
+                web_sys::XmlHttpRequest::new().map_err(|_| failed("no XMLHttpRequest"))?;
+            request
+                .open_with_async("GET", &url, false)
+                .map_err(|_| failed("cannot open"))?;
+            request.set_response_type(web_sys::XmlHttpRequestResponseType::Arraybuffer);
+            request.send().map_err(|_| failed("network error"))?;
+            match request.status().map_err(|_| failed("no status"))? {
+                200 => {
+                    let body = request.response().map_err(|_| failed("no body"))?;
+                    let buffer = body
+                        .dyn_into::<js_sys::ArrayBuffer>()
+                        .map_err(|_| failed("the body is not bytes"))?;
+                    Ok(Some(js_sys::Uint8Array::new(&buffer).to_vec()))
                 }
+                404 => Ok(None),
+                status => Err(failed(&format!("HTTP status {status}"))),
             }
-            None
-        }
-    }
-
-    /// A synchronous GET; `None` unless it answers 200.
-    fn get(url: &str) -> Option<String> {
-        let request = web_sys::XmlHttpRequest::new().ok()?;
-        request.open_with_async("GET", url, false).ok()?;
-        request.send().ok()?;
-        if request.status().ok()? != 200 {
-            return None;
-        }
-        request.response_text().ok().flatten()
-    }
-
-    impl ModuleSource for FetchedModules {
-        fn find(&self, name: &str) -> Option<ModuleUnit> {
-            let top = name.split('.').next().unwrap_or(name);
-            if !self.known.contains(top) || name.split('.').any(str::is_empty) {
-                // Not part of the library: no request for the program's own typos.
-                return None;
-            }
-            let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some(found) = cache.get(name) {
-                return found.clone();
-            }
-            let found = self.fetch(name);
-            cache.insert(name.to_owned(), found.clone());
-            found
-        }
-
-        fn module_names(&self) -> Vec<String> {
-            self.names.clone()
         }
     }
 }

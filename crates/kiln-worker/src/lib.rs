@@ -15,9 +15,15 @@
 //!
 //! The JavaScript glue (`www/worker.js`) uses the exported [`KilnWorker`] handle:
 //! ```text
-//! const worker = new KilnWorker(json => postMessage(json), new URL("pylib/", base).href);
+//! const worker = new KilnWorker(json => postMessage(json), new URL("pylib/", base).href, indexText);
 //! worker.handle('{"type":"load","version":1}');   // → callback('{"type":"ready",…}')
+//! for (const path of worker.prefetch(runJson)) worker.provide(path, bytesOf(path)); // in parallel
+//! worker.handle(runJson);
 //! ```
+//!
+//! The Python build takes its library from [`kiln_python::IndexedModules`]: before a run,
+//! `prefetch` names the precompiled units its imports need ([`standard_imports_of`], closed over
+//! the library index), so the glue can fetch them in parallel while the run waits.
 #![cfg_attr(not(test), forbid(clippy::unwrap_used))]
 
 mod batch;
@@ -195,6 +201,48 @@ impl Session {
         outcome.diagnostics = diagnostics;
         outcome
     }
+}
+
+/// The standard-library modules the program of a `run` or `check` message imports, as the
+/// analyzer finds them (what a worker prefetches: before a run, or after a check, since an edited
+/// cell is checked before it is run). Empty for other messages, for text that is not a message,
+/// and for programs that import nothing from the library.
+#[must_use]
+pub fn standard_imports_of(json: &str) -> Vec<String> {
+    let (code, hints) = match serde_json::from_str::<HostMessage>(json) {
+        Ok(HostMessage::Run { request, .. }) => {
+            let hints = Hints {
+                language: Some(request.language),
+                file_name: request.file_name.clone(),
+                workspace_files: request.files.iter().map(|f| f.path.clone()).collect(),
+            };
+            (request.code, hints)
+        }
+        Ok(HostMessage::Check {
+            language,
+            code,
+            file_name,
+            workspace_files,
+            ..
+        }) => (
+            code,
+            Hints {
+                language,
+                file_name,
+                workspace_files,
+            },
+        ),
+        _ => return Vec::new(),
+    };
+    let mut names: Vec<String> = kiln_analyzer::analyze(code.as_bytes(), &hints)
+        .imports
+        .into_iter()
+        .filter(|import| matches!(import.origin, Origin::Standard))
+        .map(|import| import.name)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// The analyzer's verdict on a program, as a `checked` message (the same verdict as `kiln check`).

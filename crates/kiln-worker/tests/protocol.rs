@@ -230,3 +230,31 @@ fn syntax_errors_refuse_the_run() {
     };
     assert_eq!(outcome.status, kiln_core::Status::Refused);
 }
+
+/// What the Python worker prefetches: the library imports of a run's or a check's program.
+#[cfg(feature = "python")]
+#[test]
+fn standard_imports_are_what_runs_and_checks_import_from_the_library() {
+    use kiln_worker::standard_imports_of;
+    let run = json!({
+        "type": "run", "id": 1,
+        "request": {"language": "python",
+                    "code": {"kind": "text", "value": "import json, mymod\nfrom collections import abc\ndef f():\n    import re\n"},
+                    "files": [{"path": "mymod.py", "contents": []}], "stdin": [], "limits": {}}
+    })
+    .to_string();
+    assert_eq!(standard_imports_of(&run), ["collections", "json", "re"]);
+    let check = json!({
+        "type": "check", "id": 2, "language": "python",
+        "code": {"kind": "text", "value": "import math\nimport nosuchmodule\n"}
+    })
+    .to_string();
+    assert_eq!(standard_imports_of(&check), ["math"]);
+    let hello = run.replace("import json, mymod", "print('hi')").replace(
+        "from collections import abc\\ndef f():\\n    import re\\n",
+        "",
+    );
+    assert!(standard_imports_of(&hello).is_empty(), "{hello}");
+    assert!(standard_imports_of(r#"{"type":"load","version":1}"#).is_empty());
+    assert!(standard_imports_of("not json").is_empty());
+}

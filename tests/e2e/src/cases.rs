@@ -35,6 +35,10 @@ pub(crate) const ALL: &[Case] = &[
         run: python_import_json,
     },
     Case {
+        name: "python-import-five",
+        run: python_import_five,
+    },
+    Case {
         name: "wat-fd-write",
         run: wat_fd_write,
     },
@@ -171,10 +175,15 @@ fn python_print(ctx: &Ctx) -> CaseFuture<'_> {
             "hello from python\n",
         )
         .await?;
-        // A `print` page must not download `json` (DESIGN.md §5).
+        // A `print` page must not download `json` (DESIGN.md §5), nor any library unit.
         let log = ctx.control("requests")?;
-        if log.lines().any(|l| l.contains("/pylib/json/")) {
-            return Err("print('…') alone downloaded pylib/json".to_owned());
+        if log
+            .lines()
+            .any(|l| l.contains("/pylib/json/") || l.contains(".unit"))
+        {
+            return Err(format!(
+                "print('…') alone downloaded library modules:\n{log}"
+            ));
         }
         Ok(verdict)
     })
@@ -205,6 +214,42 @@ fn python_import_json(ctx: &Ctx) -> CaseFuture<'_> {
             ));
         }
         Ok(verdict)
+    })
+}
+
+/// Five library imports after `json`: the units their closure adds are prefetched in parallel
+/// before the run, each once; reports the times and how many units were fetched.
+fn python_import_five(ctx: &Ctx) -> CaseFuture<'_> {
+    Box::pin(async move {
+        let units = |log: &str| -> Vec<String> {
+            log.lines()
+                .filter(|l| l.contains("/pylib/") && l.contains(".unit"))
+                .map(str::to_owned)
+                .collect()
+        };
+        let before = units(&ctx.control("requests")?).len();
+        let verdict = runs(
+            ctx,
+            "python",
+            "import json, re, collections, math, itertools\n\
+             print(json.dumps(sorted(collections.Counter(re.findall('a|b', 'abba')).items())), \
+             math.isqrt(17), list(itertools.islice(itertools.count(), 3)))",
+            "[[\"a\", 2], [\"b\", 2]] 4 [0, 1, 2]\n",
+        )
+        .await?;
+        let log = units(&ctx.control("requests")?);
+        let mut seen = std::collections::HashSet::new();
+        if let Some(twice) = log.iter().find(|l| !seen.insert(l.as_str())) {
+            return Err(format!("a library unit was fetched twice: {twice}"));
+        }
+        match verdict {
+            Verdict::Pass(note) => Ok(Verdict::Pass(format!(
+                "{note}; {} units in all, {} new for this run",
+                log.len(),
+                log.len() - before
+            ))),
+            other => Ok(other),
+        }
     })
 }
 
