@@ -56,10 +56,19 @@ impl std::error::Error for UnitError {}
 /// Compiles one module's `source` into a unit; `origin` is the file name its tracebacks show
 /// (`<stdlib>/json/__init__.py`).
 ///
+/// Units carry line numbers but no column ranges: the library's source text is not shipped, so
+/// a traceback could never underline a library expression anyway, and the ranges made the
+/// closure of `import json, re, collections, math, itertools` 27% bigger after brotli
+/// (197 KB instead of 155 KB).
+///
 /// # Errors
 /// [`UnitError::Compile`] when the source has a syntax error (or one the compiler finds).
 pub fn compile_unit(source: &str, origin: &str) -> Result<Vec<u8>, UnitError> {
-    let code = compile(source, Mode::Exec, origin, CompileOpts::default())
+    let options = CompileOpts {
+        debug_ranges: false,
+        ..CompileOpts::default()
+    };
+    let code = compile(source, Mode::Exec, origin, options)
         .map_err(|err| UnitError::Compile(format!("{origin}: {err}")))?;
     let mut bytes = unit_header().to_vec();
     marshal::serialize_code(&mut bytes, &code);

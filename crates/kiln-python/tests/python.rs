@@ -385,14 +385,25 @@ fn endless_loop_is_stopped_by_the_host() {
         "while True:\n    pass",
         "while True:\n    try:\n        pass\n    except BaseException:\n        pass",
     ] {
+        // The host's clock starts when the run does, as in the CLI and the worker (whose
+        // interpreter exists before any run); starting it before `PythonRunner::new` let a
+        // loaded machine deliver the stop while the interpreter was still being created.
         let stop = StopSignal::new();
         let timer = stop.clone();
-        std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(300));
-            timer.stop_for(LimitKind::Time);
-        });
         let started = Instant::now();
-        let outcome = run_with(py(code), Arc::new(EmbeddedStdlib), stop);
+        let outcome = std::thread::Builder::new()
+            .stack_size(kiln_python::RECOMMENDED_STACK_BYTES)
+            .spawn(move || {
+                let mut runner = PythonRunner::new(SystemClock::shared(), Arc::new(EmbeddedStdlib));
+                std::thread::spawn(move || {
+                    std::thread::sleep(Duration::from_millis(300));
+                    timer.stop_for(LimitKind::Time);
+                });
+                runner.run(&py(code), Arc::new(()), &stop)
+            })
+            .unwrap()
+            .join()
+            .unwrap();
         assert_eq!(
             (outcome.status, outcome.limit, outcome.exit_code),
             (Status::Limit, Some(LimitKind::Time), 124),
