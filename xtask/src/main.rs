@@ -235,8 +235,8 @@ fn test() -> Result<(), String> {
     step("native tests (runners, CLI, differential corpus)");
     cargo(&["test", "--workspace", IGNORE_RUST_VERSION])?;
 
-    step("worker protocol driven natively (kiln-worker with the js and wasm runners)");
-    for feature in ["js", "wasm"] {
+    step("worker protocol driven natively (kiln-worker with each runner)");
+    for feature in WORKER_FEATURES {
         cargo(&[
             "test",
             "-p",
