@@ -53,6 +53,14 @@ struct Module {
     features: Vec<String>,
     out_dir: String,
     stack_size: Option<u64>,
+    /// `false` for the app's own module (`worker = false` in the recipe): it runs on the page's
+    /// main thread, is built whatever `KILN_MODULES` says, and the service worker precaches it.
+    #[serde(default = "runs_in_a_worker")]
+    worker: bool,
+}
+
+fn runs_in_a_worker() -> bool {
+    true
 }
 
 /// Top-level parts of the Python library a sandboxed program has no use for (GUI, packaging,
@@ -97,9 +105,10 @@ pub(crate) fn build() -> Result<(), String> {
     let only = std::env::var("KILN_MODULES").ok();
     for module in &recipe.module {
         let key = module.features.first().map_or("", String::as_str);
-        if only
-            .as_deref()
-            .is_some_and(|only| !only.split(',').any(|m| m.trim() == key))
+        if module.worker
+            && only
+                .as_deref()
+                .is_some_and(|only| !only.split(',').any(|m| m.trim() == key))
         {
             println!("\n(skipping {}: not in KILN_MODULES)", module.name);
             continue;
@@ -244,6 +253,7 @@ fn service_worker(dist: &Path) -> Result<(), String> {
             && matches!(ext, "html" | "js" | "css" | "webmanifest" | "svg" | "png"))
             || relative.starts_with("editor/")
             || (relative.starts_with("pkg/") && ext == "js")
+            || relative.starts_with("pkg/app/")
         {
             shell.push(format!("\"{relative}\""));
         }
@@ -307,10 +317,11 @@ fn build_module(
         &defaults.target,
         "--profile",
         &defaults.profile,
-        "--features",
-        &features,
         IGNORE_RUST_VERSION,
     ];
+    if !features.is_empty() {
+        args.extend(["--features", &features]);
+    }
     let link_arg;
     if let Some(stack) = module.stack_size {
         link_arg = format!("link-arg=-zstack-size={stack}");

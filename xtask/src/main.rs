@@ -32,6 +32,7 @@ mod webtest;
 const WASM_CRATES: &[&str] = &[
     "kiln-agent",
     "kiln-analyzer",
+    "kiln-app",
     "kiln-assistant",
     "kiln-core",
     "kiln-js",

@@ -23,6 +23,8 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use thirtyfour::prelude::*;
 
+// The app (index.html, kiln-app): run after the page cases.
+mod app;
 mod cases;
 
 /// A case's result when it did not fail.
@@ -173,7 +175,7 @@ async fn run(options: Options) -> Result<bool, String> {
     };
     let mut results = Vec::new();
     let prepared = ctx.prepare().await;
-    for case in cases::ALL {
+    for case in cases::ALL.iter().chain(app::ALL) {
         if options
             .only
             .as_ref()

@@ -1,0 +1,787 @@
+//! The app's cases (`index.html`, crate kiln-app): code written and run through the UI in each
+//! language, an error's line link, files created and renamed (and kept across a reload), a share
+//! link's round trip into a multi-file run, and the layout at iPad portrait, iPad landscape and
+//! phone sizes (screenshots, and no control overlapping another or cut off).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use thirtyfour::prelude::*;
+
+use crate::cases::Case;
+use crate::{Ctx, Verdict};
+
+type CaseFuture<'a> = Pin<Box<dyn Future<Output = Result<Verdict, String>> + 'a>>;
+
+/// The app's cases, in order.
+pub(crate) const ALL: &[Case] = &[
+    Case {
+        name: "app-run-python",
+        run: run_python,
+    },
+    Case {
+        name: "app-run-js",
+        run: run_js,
+    },
+    Case {
+        name: "app-run-wat",
+        run: run_wat,
+    },
+    Case {
+        name: "app-stop",
+        run: stop_runaway,
+    },
+    Case {
+        name: "app-error-line-link",
+        run: error_line_link,
+    },
+    Case {
+        name: "app-files-create-rename",
+        run: files_create_rename,
+    },
+    Case {
+        name: "app-share-round-trip",
+        run: share_round_trip,
+    },
+    Case {
+        name: "app-keyboard-dialog",
+        run: keyboard_dialog,
+    },
+    Case {
+        name: "app-layout-screenshots",
+        run: layout_screenshots,
+    },
+];
+
+/// A WASI program writing "wat-ok\n".
+const WAT: &str = r#"(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32))) (memory (export "memory") 1) (data (i32.const 8) "wat-ok\n") (func (export "_start") (i32.store (i32.const 0) (i32.const 8)) (i32.store (i32.const 4) (i32.const 7)) (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 40)))))"#;
+
+/// The sizes the app is checked at: iPad portrait, iPad landscape, phone.
+const SIZES: &[(&str, u32, u32)] = &[
+    ("ipad-portrait", 1024, 1366),
+    ("ipad-landscape", 1366, 1024),
+    ("phone", 390, 844),
+];
+
+fn webdriver(e: WebDriverError) -> String {
+    format!("WebDriver: {e}")
+}
+
+/// Opens the app with an empty `localStorage` (the default workspace) and waits for the editor.
+async fn fresh_app(ctx: &Ctx) -> Result<(), String> {
+    ctx.driver
+        .set_window_rect(0, 0, 1280, 900)
+        .await
+        .map_err(webdriver)?;
+    ctx.open("index.html", "document.body").await?;
+    ctx.eval("localStorage.removeItem('kiln-app:workspace');", Vec::new())
+        .await?;
+    ctx.open(
+        "index.html",
+        "document.querySelector('.editor-host .cm-content')",
+    )
+    .await
+}
+
+async fn find(ctx: &Ctx, css: &str) -> Result<WebElement, String> {
+    ctx.driver
+        .query(By::Css(css))
+        .wait(Duration::from_secs(30), Duration::from_millis(100))
+        .first()
+        .await
+        .map_err(|e| format!("`{css}` did not appear: {e}"))
+}
+
+async fn text_of(ctx: &Ctx, css: &str) -> Result<String, String> {
+    let value = ctx
+        .eval(
+            "return document.querySelector(args[0])?.textContent ?? null;",
+            vec![json!(css)],
+        )
+        .await?;
+    value
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| format!("`{css}` is not on the page"))
+}
+
+/// Creates a file through the "New file" form; the app opens it in the editor.
+async fn create_file(ctx: &Ctx, name: &str) -> Result<(), String> {
+    let input = find(ctx, "#new-file-name").await?;
+    input
+        .clear()
+        .await
+        .map_err(|e| format!("the new file's name field: {e}"))?;
+    input
+        .send_keys(name.to_owned() + Key::Enter)
+        .await
+        .map_err(webdriver)?;
+    // The editor is rebuilt when the language changes: wait for the one labelled for this file.
+    let label = match name.rsplit('.').next() {
+        Some("py") => "Python code",
+        Some("js") => "JavaScript code",
+        Some("wat") => "WebAssembly code",
+        _ => "Text",
+    };
+    wait_for(ctx, &format!("the editor for {name}"), || async {
+        let shown = ctx
+            .eval(
+                "const c = document.querySelector('.editor-host .cm-content');\n\
+                 return [document.querySelector('.editor-title h2')?.textContent, c?.getAttribute('aria-label') ?? ''];",
+                Vec::new(),
+            )
+            .await?;
+        Ok(shown[0] == name && shown[1].as_str().unwrap_or("").starts_with(label))
+    })
+    .await
+}
+
+/// Replaces the editor's text by typing `code` (select all, then the keys). Spaces typed over
+/// WebDriver can arrive as no-break spaces, which Python and WAT reject, so the cases write
+/// their code without spaces where it matters (newlines in Python, `(;;)` in WAT); the editor's
+/// own indentation on Enter is ignored in the comparison.
+async fn type_code(ctx: &Ctx, code: &str) -> Result<(), String> {
+    // The editor may be rebuilt for the file's grammar right after it appears: retry briefly.
+    let mut attempt = 0;
+    let editor = loop {
+        let editor = find(ctx, ".editor-host .cm-content").await?;
+        match editor.click().await {
+            Ok(()) => break editor,
+            Err(e) if attempt >= 20 => return Err(format!("clicking the editor: {e}")),
+            Err(_) => {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+        }
+    };
+    let select_all = if ctx.is_mac().await {
+        Key::Command
+    } else {
+        Key::Control
+    };
+    editor
+        .send_keys(select_all + "a")
+        .await
+        .map_err(webdriver)?;
+    editor.send_keys(Key::Delete).await.map_err(webdriver)?;
+    // Enter as a key of its own: WebKitGTK's driver types "\n" as nothing.
+    for (i, line) in code.split('\n').enumerate() {
+        if i > 0 {
+            editor
+                .send_keys(Key::Enter)
+                .await
+                .map_err(|e| format!("typing into the editor: {e}"))?;
+        }
+        if !line.is_empty() {
+            editor
+                .send_keys(line)
+                .await
+                .map_err(|e| format!("typing into the editor: {e}"))?;
+        }
+    }
+    let typed = ctx
+        .eval(
+            "return document.querySelector('.editor-host .cm-content').innerText;",
+            Vec::new(),
+        )
+        .await?;
+    let squeeze = |t: &str| -> String { t.chars().filter(|c| !c.is_whitespace()).collect() };
+    let typed = typed.as_str().unwrap_or("");
+    if squeeze(typed) != squeeze(code) {
+        return Err(format!("the editor holds {typed:?} after typing {code:?}"));
+    }
+    Ok(())
+}
+
+/// Polls `check` every 200 ms for up to 120 s.
+async fn wait_for<F, Fut>(ctx: &Ctx, what: &str, check: F) -> Result<(), String>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<bool, String>>,
+{
+    let _ = ctx;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut last = None;
+    while Instant::now() < deadline {
+        match check().await {
+            Ok(true) => return Ok(()),
+            Ok(false) => last = None,
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    Err(format!(
+        "timed out waiting for {what}{}",
+        last.map(|e| format!(" ({e})")).unwrap_or_default()
+    ))
+}
+
+/// Presses Run (or Ctrl+Enter in the editor) and waits for the run to end; returns the status
+/// line and the output.
+async fn run_and_wait(ctx: &Ctx, keyboard: bool) -> Result<(String, String), String> {
+    if keyboard {
+        let editor = find(ctx, ".editor-host .cm-content").await?;
+        editor
+            .send_keys(Key::Control + Key::Enter)
+            .await
+            .map_err(webdriver)?;
+    } else {
+        find(ctx, "button.run")
+            .await?
+            .click()
+            .await
+            .map_err(webdriver)?;
+    }
+    wait_for(ctx, "the run to end", || async {
+        let status = text_of(ctx, ".status-text").await?;
+        Ok(["Finished", "Failed", "Stopped", "Exited", "Not run"]
+            .iter()
+            .any(|w| status.starts_with(w))
+            || status.contains("could not"))
+    })
+    .await?;
+    Ok((
+        text_of(ctx, ".status-text").await?,
+        text_of(ctx, "pre.output").await?,
+    ))
+}
+
+async fn writes_and_runs(
+    ctx: &Ctx,
+    file: &str,
+    code: &str,
+    expected: &str,
+    keyboard: bool,
+) -> Result<Verdict, String> {
+    fresh_app(ctx).await?;
+    create_file(ctx, file).await?;
+    type_code(ctx, code).await?;
+    let t0 = Instant::now();
+    let (status, output) = run_and_wait(ctx, keyboard).await?;
+    if !status.starts_with("Finished in") || output != expected {
+        return Err(format!(
+            "expected {expected:?} and \"Finished in …\", got {output:?} and {status:?}"
+        ));
+    }
+    Ok(Verdict::Pass(format!(
+        "typed, ran{} in {} ms wall: {status}",
+        if keyboard { " with Ctrl+Enter" } else { "" },
+        t0.elapsed().as_millis()
+    )))
+}
+
+fn run_python(ctx: &Ctx) -> CaseFuture<'_> {
+    Box::pin(writes_and_runs(
+        ctx,
+        "hello.py",
+        "print('py',sum(range(5)))",
+        "py 10\n",
+        false,
+    ))
+}
+
+fn run_js(ctx: &Ctx) -> CaseFuture<'_> {
+    Box::pin(writes_and_runs(
+        ctx,
+        "hello.js",
+        "console.log('js', [1, 2, 3].map(x => x * 2).join(','))",
+        "js 2,4,6\n",
+        true,
+    ))
+}
+
+fn run_wat(ctx: &Ctx) -> CaseFuture<'_> {
+    Box::pin(async move {
+        // `(;;)` (an empty block comment) separates tokens like a space does.
+        let code = WAT.replace(' ', "(;;)");
+        writes_and_runs(ctx, "hello.wat", &code, "wat-ok\n", false).await
+    })
+}
+
+/// An endless loop: Stop ends it, and the next run works.
+fn stop_runaway(ctx: &Ctx) -> CaseFuture<'_> {
+    Box::pin(async move {
+        fresh_app(ctx).await?;
+        create_file(ctx, "loop.js").await?;
+        type_code(ctx, "while(true){}").await?;
+        find(ctx, "button.run")
+            .await?
+            .click()
+            .await
+            .map_err(webdriver)?;
+        wait_for(ctx, "the loop to run", || async {
+            Ok(text_of(ctx, ".status-text").await?.starts_with("Running"))
+        })
+        .await?;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let t0 = Instant::now();
+        find(ctx, "button.stop")
+            .await?
+            .click()
+            .await
+            .map_err(webdriver)?;
+        wait_for(ctx, "the run to stop", || async {
+            Ok(text_of(ctx, ".status-text")
+                .await?
+                .starts_with("Stopped after"))
+        })
+        .await?;
+        let stopped_ms = t0.elapsed().as_millis();
+        type_code(ctx, "console.log('after')").await?;
+        let (status, output) = run_and_wait(ctx, false).await?;
+        if output != "after\n" || !status.starts_with("Finished in") {
+            return Err(format!(
+                "the run after Stop did not work: {output:?} ({status})"
+            ));
+        }
+        Ok(Verdict::Pass(format!(
+            "stopped {stopped_ms} ms after the click; the next run: {status}"
+        )))
+    })
+}
+
+/// A Python error on line 2: the error panel links the line, and the link puts the cursor there.
+fn error_line_link(ctx: &Ctx) -> CaseFuture<'_> {
+    Box::pin(async move {
+        fresh_app(ctx).await?;
+        create_file(ctx, "oops.py").await?;
+        type_code(ctx, "x=0\nprint(1/x)").await?;
+        let (status, output) = run_and_wait(ctx, false).await?;
+        if !output.contains("ZeroDivisionError") {
+            return Err(format!("no traceback in the output: {output:?} ({status})"));
+        }
+        let message = text_of(ctx, ".error-box .error-message").await?;
+        let link = find(ctx, ".error-box .line-link").await?;
+        let label = link.text().await.map_err(webdriver)?;
+        if label != "Go to line 2" {
+            return Err(format!(
+                "the error's link says {label:?}, not \"Go to line 2\""
+            ));
+        }
+        // Put the cursor on line 1 first, so the link has to move it.
+        find(ctx, ".editor-host .cm-line")
+            .await?
+            .click()
+            .await
+            .map_err(webdriver)?;
+        link.click().await.map_err(webdriver)?;
+        wait_for(ctx, "the cursor on line 2", || async {
+            Ok(text_of(ctx, ".editor-host .cm-activeLine").await? == "print(1/x)")
+        })
+        .await?;
+        let focused = ctx
+            .eval(
+                "return document.activeElement?.classList.contains('cm-content') ?? false;",
+                Vec::new(),
+            )
+            .await?;
+        if focused != true {
+            return Err("the editor did not get the focus after the line link".to_owned());
+        }
+        Ok(Verdict::Pass(format!(
+            "{message:?}; the link moved the cursor to line 2 ({status})"
+        )))
+    })
+}
+
+async fn file_names(ctx: &Ctx) -> Result<Vec<String>, String> {
+    let names = ctx
+        .eval(
+            "return [...document.querySelectorAll('.file-list .file')].map((b) => b.textContent);",
+            Vec::new(),
+        )
+        .await?;
+    Ok(names
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect())
+}
+
+/// Create a file, rename it, reload (the workspace persists), delete it.
+fn files_create_rename(ctx: &Ctx) -> CaseFuture<'_> {
+    Box::pin(async move {
+        fresh_app(ctx).await?;
+        create_file(ctx, "first.js").await?;
+        find(ctx, ".file-actions button[aria-label='Rename first.js']")
+            .await?
+            .click()
+            .await
+            .map_err(webdriver)?;
+        let input = find(ctx, "#rename-to").await?;
+        input.clear().await.map_err(webdriver)?;
+        input
+            .send_keys("second.js".to_owned() + Key::Enter)
+            .await
+            .map_err(webdriver)?;
+        wait_for(ctx, "second.js in the list", || async {
+            let names = file_names(ctx).await?;
+            Ok(names.iter().any(|n| n == "second.js") && !names.iter().any(|n| n == "first.js"))
+        })
+        .await?;
+        if text_of(ctx, ".editor-title h2").await? != "second.js" {
+            return Err("the renamed file is no longer the open one".to_owned());
+        }
+        ctx.open(
+            "index.html",
+            "document.querySelector('.editor-host .cm-content')",
+        )
+        .await?;
+        let names = file_names(ctx).await?;
+        if !names.iter().any(|n| n == "second.js") {
+            return Err(format!("after a reload the files are {names:?}"));
+        }
+        find(ctx, ".file-actions button[aria-label='Delete second.js']")
+            .await?
+            .click()
+            .await
+            .map_err(webdriver)?;
+        find(
+            ctx,
+            ".file-actions button[aria-label='Really delete second.js']",
+        )
+        .await?
+        .click()
+        .await
+        .map_err(webdriver)?;
+        wait_for(ctx, "second.js gone", || async {
+            Ok(!file_names(ctx).await?.iter().any(|n| n == "second.js"))
+        })
+        .await?;
+        // Upload a file from the device: it joins the workspace and opens.
+        let upload = std::env::temp_dir().join("kiln-e2e-uploaded.py");
+        std::fs::write(&upload, "print('uploaded')\n")
+            .map_err(|e| format!("cannot write {}: {e}", upload.display()))?;
+        find(ctx, ".upload input[type=file]")
+            .await?
+            .send_keys(upload.to_string_lossy().as_ref())
+            .await
+            .map_err(|e| format!("uploading {}: {e}", upload.display()))?;
+        wait_for(ctx, "the uploaded file", || async {
+            Ok(file_names(ctx)
+                .await?
+                .iter()
+                .any(|n| n == "kiln-e2e-uploaded.py"))
+        })
+        .await?;
+        let (status, output) = run_and_wait(ctx, false).await?;
+        if output != "uploaded\n" {
+            return Err(format!(
+                "the uploaded file did not run: {output:?} ({status})"
+            ));
+        }
+        Ok(Verdict::Pass(format!(
+            "created, renamed, kept across a reload, deleted, uploaded and run; files now {:?}",
+            file_names(ctx).await?
+        )))
+    })
+}
+
+/// The multi-file example through a share link into a fresh app, then run there.
+fn share_round_trip(ctx: &Ctx) -> CaseFuture<'_> {
+    Box::pin(async move {
+        fresh_app(ctx).await?;
+        find(ctx, ".actions button:nth-of-type(3)")
+            .await?
+            .click()
+            .await
+            .map_err(webdriver)?;
+        find(ctx, "button[data-template='py-project']")
+            .await?
+            .click()
+            .await
+            .map_err(webdriver)?;
+        wait_for(ctx, "the project's files", || async {
+            Ok(file_names(ctx).await? == ["main.py", "shapes.py"])
+        })
+        .await?;
+        find(ctx, ".actions button:nth-of-type(4)")
+            .await?
+            .click()
+            .await
+            .map_err(webdriver)?;
+        let link = find(ctx, "#share-link")
+            .await?
+            .value()
+            .await
+            .map_err(webdriver)?
+            .ok_or("the share link is empty")?;
+        if !link.contains("#share=") {
+            return Err(format!("not a share link: {link}"));
+        }
+        // A new visitor: nothing saved, the link opened in a fresh page.
+        ctx.eval("localStorage.clear();", Vec::new()).await?;
+        ctx.driver.goto("about:blank").await.map_err(webdriver)?;
+        ctx.driver.goto(link.as_str()).await.map_err(webdriver)?;
+        find(ctx, ".editor-host .cm-content").await?;
+        wait_for(ctx, "the shared files", || async {
+            let names = file_names(ctx).await?;
+            if names == ["main.py", "shapes.py"] {
+                Ok(true)
+            } else {
+                Err(format!("files {names:?}"))
+            }
+        })
+        .await?;
+        let url = ctx.driver.current_url().await.map_err(webdriver)?;
+        if url.as_str().contains("share=") {
+            return Err(format!("the link stayed in the address: {url}"));
+        }
+        let (status, output) = run_and_wait(ctx, false).await?;
+        if !output.contains("total area: 11.854") {
+            return Err(format!(
+                "the shared project did not run: {output:?} ({status})"
+            ));
+        }
+        Ok(Verdict::Pass(format!(
+            "{} characters of link; main.py imported shapes.py: {status}",
+            link.len()
+        )))
+    })
+}
+
+/// The examples dialog by keyboard: Enter opens it with the focus inside, Escape closes it and
+/// gives the focus back to the button that opened it.
+fn keyboard_dialog(ctx: &Ctx) -> CaseFuture<'_> {
+    Box::pin(async move {
+        fresh_app(ctx).await?;
+        let focused = "const a = document.activeElement;\n\
+                       return a ? (a.dataset.template ?? a.textContent) : null;";
+        ctx.eval(
+            "[...document.querySelectorAll('.actions button')].find((b) => b.textContent === 'Examples').focus();",
+            Vec::new(),
+        )
+        .await?;
+        ctx.driver
+            .active_element()
+            .await
+            .map_err(webdriver)?
+            .send_keys(Key::Enter)
+            .await
+            .map_err(webdriver)?;
+        wait_for(ctx, "the dialog with the focus inside", || async {
+            Ok(ctx.eval(focused, Vec::new()).await? == "py-hello")
+        })
+        .await?;
+        ctx.driver
+            .active_element()
+            .await
+            .map_err(webdriver)?
+            .send_keys(Key::Escape)
+            .await
+            .map_err(webdriver)?;
+        wait_for(
+            ctx,
+            "the dialog closed, the focus back on Examples",
+            || async {
+                let open = ctx
+                    .eval(
+                        "return document.querySelector('[role=dialog]') != null;",
+                        Vec::new(),
+                    )
+                    .await?;
+                Ok(open == false && ctx.eval(focused, Vec::new()).await? == "Examples")
+            },
+        )
+        .await?;
+        Ok(Verdict::Pass(
+            "Enter opened the examples with the focus on the first one; Escape closed them and \
+             the focus went back to Examples"
+                .to_owned(),
+        ))
+    })
+}
+
+/// Every visible control: none may overlap another or stick out of the window or of a
+/// clipping ancestor (horizontally; panels scroll vertically).
+const LAYOUT_CHECK: &str = r"
+const visible = (el) => {
+  const s = getComputedStyle(el);
+  const r = el.getBoundingClientRect();
+  return s.visibility !== 'hidden' && s.display !== 'none' && r.width > 0 && r.height > 0;
+};
+const controls = [...document.querySelectorAll('button, select, input, a[href], [role=separator], .cm-editor')]
+  .filter((el) => visible(el) && !(el.type === 'file' && el.closest('label')));
+const name = (el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}[${(el.getAttribute('aria-label') || el.textContent || el.className).trim().slice(0, 40)}]`;
+const problems = [];
+const W = document.documentElement.clientWidth;
+for (const el of controls) {
+  const r = el.getBoundingClientRect();
+  if (r.left < -0.5 || r.right > W + 0.5) problems.push(`${name(el)} is cut off by the window (${Math.round(r.left)}..${Math.round(r.right)} of ${W})`);
+  for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+    const s = getComputedStyle(p);
+    if (s.overflowX === 'visible') continue;
+    const pr = p.getBoundingClientRect();
+    if (r.left < pr.left - 0.5 || r.right > pr.right + 0.5) {
+      problems.push(`${name(el)} is cut off by ${p.className || p.tagName} (${Math.round(r.left)}..${Math.round(r.right)} in ${Math.round(pr.left)}..${Math.round(pr.right)})`);
+      break;
+    }
+  }
+}
+for (let i = 0; i < controls.length; i++) {
+  for (let j = i + 1; j < controls.length; j++) {
+    const a = controls[i], b = controls[j];
+    if (a.contains(b) || b.contains(a)) continue;
+    const ra = a.getBoundingClientRect(), rb = b.getBoundingClientRect();
+    const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+    const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+    if (w > 1 && h > 1) problems.push(`${name(a)} overlaps ${name(b)} (${Math.round(w)}×${Math.round(h)} px)`);
+  }
+}
+return { problems, controls: controls.length, width: innerWidth, height: innerHeight };
+";
+
+fn screenshot_dir() -> std::path::PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cache/kiln/target"))
+        })
+        .unwrap_or_else(|| std::path::PathBuf::from("target"));
+    target.join("e2e/screenshots")
+}
+
+/// Sizes the window so that the page's viewport is `width`×`height` (browsers add their
+/// frame to the window size).
+async fn set_viewport(ctx: &Ctx, width: u32, height: u32) -> Result<(u32, u32), String> {
+    ctx.driver
+        .set_window_rect(0, 0, width, height)
+        .await
+        .map_err(webdriver)?;
+    let inner = ctx
+        .eval("return [innerWidth, innerHeight];", Vec::new())
+        .await?;
+    let got = |i: usize| {
+        inner[i]
+            .as_u64()
+            .and_then(|v| u32::try_from(v).ok())
+            .unwrap_or(0)
+    };
+    let (w, h) = (got(0), got(1));
+    if (w, h) != (width, height) && w > 0 && h > 0 {
+        ctx.driver
+            .set_window_rect(0, 0, width * 2 - w, height * 2 - h)
+            .await
+            .map_err(webdriver)?;
+    }
+    let inner = ctx
+        .eval("return [innerWidth, innerHeight];", Vec::new())
+        .await?;
+    Ok((got_u32(&inner[0]), got_u32(&inner[1])))
+}
+
+fn got_u32(v: &Value) -> u32 {
+    v.as_u64().and_then(|v| u32::try_from(v).ok()).unwrap_or(0)
+}
+
+fn layout_screenshots(ctx: &Ctx) -> CaseFuture<'_> {
+    Box::pin(async move {
+        fresh_app(ctx).await?;
+        // Something in every panel: the JavaScript project, run once.
+        find(ctx, ".actions button:nth-of-type(3)")
+            .await?
+            .click()
+            .await
+            .map_err(webdriver)?;
+        find(ctx, "button[data-template='js-project']")
+            .await?
+            .click()
+            .await
+            .map_err(webdriver)?;
+        let (status, output) = run_and_wait(ctx, false).await?;
+        if !output.contains("all jobs finished") {
+            return Err(format!(
+                "the JavaScript project did not run: {output:?} ({status})"
+            ));
+        }
+        let browser = ctx.browser_name().await;
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let original = ctx.driver.get_window_rect().await.map_err(webdriver)?;
+        let mut notes = Vec::new();
+        let mut problems = Vec::new();
+        for (label, width, height) in SIZES {
+            let (w, h) = set_viewport(ctx, *width, *height).await?;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            // Named by the size the browser gave (Firefox keeps windows at least 450 px wide,
+            // WebKitGTK under Xvfb within the virtual screen).
+            let path = dir.join(format!("app-{browser}-{label}-{w}x{h}.png"));
+            ctx.driver.screenshot(&path).await.map_err(webdriver)?;
+            let report = ctx.eval(LAYOUT_CHECK, Vec::new()).await?;
+            for p in report["problems"].as_array().into_iter().flatten() {
+                problems.push(format!("{label} ({w}×{h}): {}", p.as_str().unwrap_or("?")));
+            }
+            notes.push(format!(
+                "{label} {w}×{h}: {} controls",
+                report["controls"].as_u64().unwrap_or(0)
+            ));
+        }
+        // The dark theme, chosen in the app, at iPad landscape size.
+        set_viewport(ctx, 1366, 1024).await?;
+        let dark = ctx
+            .eval(
+                "const s = document.querySelector('select[aria-label=\"Colour theme\"]');\n\
+                 s.value = 'dark'; s.dispatchEvent(new Event('change', { bubbles: true }));\n\
+                 await new Promise((r) => setTimeout(r, 300));\n\
+                 return [document.documentElement.dataset.theme ?? null, getComputedStyle(document.body).backgroundColor];",
+                Vec::new(),
+            )
+            .await?;
+        if dark[0] != "dark" || dark[1] == "rgb(255, 255, 255)" {
+            return Err(format!("the dark theme did not apply: {dark}"));
+        }
+        let path = dir.join(format!("app-{browser}-dark-1366x1024.png"));
+        ctx.driver.screenshot(&path).await.map_err(webdriver)?;
+        notes.push(format!("dark theme: body {}", dark[1]));
+        let _ = ctx
+            .driver
+            .set_window_rect(
+                original.x,
+                original.y,
+                u32::try_from(original.width).unwrap_or(1280),
+                u32::try_from(original.height).unwrap_or(800),
+            )
+            .await;
+        if !problems.is_empty() {
+            return Err(format!(
+                "controls overlap or are cut off:\n  {}",
+                problems.join("\n  ")
+            ));
+        }
+        Ok(Verdict::Pass(format!(
+            "{}; screenshots in {}",
+            notes.join(", "),
+            dir.display()
+        )))
+    })
+}
+
+impl Ctx {
+    /// Whether the browser runs on macOS (Cmd instead of Ctrl).
+    async fn is_mac(&self) -> bool {
+        self.eval("return /Mac/.test(navigator.platform);", Vec::new())
+            .await
+            .is_ok_and(|v| v == true)
+    }
+
+    /// `chromium`, `firefox` or `webkit`, from the user agent.
+    async fn browser_name(&self) -> &'static str {
+        let agent = self
+            .eval("return navigator.userAgent;", Vec::new())
+            .await
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        if agent.contains("Firefox") {
+            "firefox"
+        } else if agent.contains("Chrome") {
+            "chromium"
+        } else {
+            "webkit"
+        }
+    }
+}
