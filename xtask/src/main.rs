@@ -10,6 +10,9 @@
 //! - `cargo xtask webtest`: kiln-web's `wasm-bindgen-test` browser tests (IndexedDB store, fetch
 //!   transport) in the same three browsers; a step of `cargo xtask test`, before the e2e step.
 //! - `cargo xtask smoke`: builds and runs `tests/browser/smoke.py` in headless Chromium.
+//! - `cargo xtask bench`: the release build against Pyodide, quickjs-emscripten and native
+//!   engines in headless Chromium (`bench/`, `BENCHMARKS.md`); `cargo xtask budgets`: the size
+//!   budgets `test` checks after the e2e step.
 //!
 //! Each command installs what it needs on a fresh Debian machine (the wasm32 target,
 //! wasm-bindgen-cli, binaryen's wasm-opt) and
@@ -21,6 +24,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+// bench: Kiln against Pyodide, quickjs-emscripten and native engines (bench/, BENCHMARKS.md).
+mod bench;
+// budgets: size budgets checked by `cargo xtask test` after the e2e step.
+mod budgets;
 mod build;
 // e2e: the end-to-end browser tests (tests/e2e).
 mod e2e;
@@ -66,6 +73,8 @@ fn main() -> ExitCode {
         Some("webtest") => webtest::webtest(),
         Some("wasm") => build_wasm(),
         Some("size") => size::measure(&root(), &target_dir()),
+        Some("bench") => bench::bench(),
+        Some("budgets") => budgets::check_release(),
         Some("help" | "--help" | "-h") | None => {
             print_help();
             Ok(())
@@ -91,7 +100,9 @@ fn print_help() {
          e2e     end-to-end tests of dist/ in Chromium, Firefox ESR and WebKitGTK (tests/e2e; KILN_E2E_BROWSERS)\n\
          webtest kiln-web's browser tests (wasm-bindgen-test) in Chromium, Firefox ESR and WebKitGTK (KILN_WEBTEST_BROWSERS)\n\
          wasm    build every runner crate for wasm32-unknown-unknown in release mode\n\
-         size    weigh each runner's wasm module after wasm-opt -Oz (raw and brotli)"
+         size    weigh each runner's wasm module after wasm-opt -Oz (raw and brotli)\n\
+         bench   release dist/ vs Pyodide, quickjs-emscripten and native engines in Chromium (BENCHMARKS.md)\n\
+         budgets build dist/ as shipped (-Oz) and check its size budgets (brotli); also part of `test`"
     );
 }
 
@@ -256,6 +267,10 @@ fn test() -> Result<(), String> {
     // tests/e2e in Chromium, Firefox ESR and WebKitGTK (xtask/src/e2e.rs).
     step("end-to-end tests in Chromium, Firefox ESR and WebKitGTK (tests/e2e)");
     e2e::e2e()?;
+
+    // budgets: brotli sizes of embed.js, the widget and each language's first run (budgets.rs).
+    step("size budgets (brotli) of the widget and each language's first run");
+    budgets::check_release()?;
 
     println!(
         "\nall checks passed in {:.0}s",

@@ -68,14 +68,64 @@ pub(crate) fn webtest() -> Result<(), String> {
     if wanted.is_empty() || wanted.iter().any(|b| b == "none") {
         return unavailable("every browser", "KILN_WEBTEST_BROWSERS=none", ci).map(drop);
     }
+    let outcomes = run_browsers(&wanted, ci)?;
 
+    println!(
+        "\nbrowser test results ({:.0}s in all):",
+        started.elapsed().as_secs_f64()
+    );
+    for outcome in &outcomes {
+        println!(
+            "  {:<9} {:>6.1}s  {}",
+            outcome.name, outcome.seconds, outcome.summary
+        );
+        for line in &outcome.bench {
+            println!("            {line}");
+        }
+    }
+    if outcomes.iter().all(|o| o.ok) {
+        Ok(())
+    } else {
+        Err("kiln-web's browser tests failed (see above)".to_owned())
+    }
+}
+
+/// The storage benchmark's line (`kiln-web bench: …`) from a run of kiln-web's browser tests in
+/// Chromium, for `cargo xtask bench`.
+///
+/// # Errors
+/// When the tests cannot run or fail, or print no benchmark line.
+pub(crate) fn storage_benchmark() -> Result<String, String> {
+    let outcomes = run_browsers(&["chromium".to_owned()], true)?;
+    let chromium = outcomes
+        .into_iter()
+        .next()
+        .ok_or_else(|| "kiln-web's browser tests did not run in Chromium".to_owned())?;
+    if !chromium.ok {
+        return Err(format!(
+            "kiln-web's browser tests failed in Chromium: {}",
+            chromium.summary
+        ));
+    }
+    chromium
+        .bench
+        .into_iter()
+        .find_map(|l| {
+            l.split_once("kiln-web bench:")
+                .map(|(_, b)| b.trim().to_owned())
+        })
+        .ok_or_else(|| "kiln-web's browser tests printed no `kiln-web bench:` line".to_owned())
+}
+
+/// Builds kiln-web's browser tests once and runs them in each of `wanted`.
+fn run_browsers(wanted: &[String], ci: bool) -> Result<Vec<Outcome>, String> {
     step("wasm-bindgen-test-runner, browsers and drivers for the browser tests");
     ensure_wasm_target()?;
     let runner = ensure_runner()?;
     ensure_apt_packages();
     let mut outcomes = Vec::new();
     let mut browsers = Vec::new();
-    for name in &wanted {
+    for name in wanted {
         match find_browser(name) {
             Ok(browser) => browsers.push((name.clone(), browser.driver)),
             Err(message) => outcomes.push(unavailable(name, &message, ci)?),
@@ -129,25 +179,7 @@ pub(crate) fn webtest() -> Result<(), String> {
             }
         }
     }
-
-    println!(
-        "\nbrowser test results ({:.0}s in all):",
-        started.elapsed().as_secs_f64()
-    );
-    for outcome in &outcomes {
-        println!(
-            "  {:<9} {:>6.1}s  {}",
-            outcome.name, outcome.seconds, outcome.summary
-        );
-        for line in &outcome.bench {
-            println!("            {line}");
-        }
-    }
-    if outcomes.iter().all(|o| o.ok) {
-        Ok(())
-    } else {
-        Err("kiln-web's browser tests failed (see above)".to_owned())
-    }
+    Ok(outcomes)
 }
 
 /// `wasm-bindgen-test-runner` at the version of the workspace's `wasm-bindgen` pin (it comes
