@@ -9,7 +9,8 @@ const root = document.getElementById("app");
 try {
   await init();
   root.replaceChildren();
-  start(root, Kiln, editor);
+  // Resolves once the sessions are open (IndexedDB) and the app is drawn.
+  await start(root, Kiln, editor);
 } catch (err) {
   root.replaceChildren();
   const p = document.createElement("p");

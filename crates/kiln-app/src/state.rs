@@ -299,6 +299,20 @@ pub enum Action {
     Notify(String),
     /// Forget the last problem message.
     DismissProblem,
+    /// Show another session: its id, title and files (the run and its output are cleared).
+    OpenSession {
+        /// The session's id.
+        id: String,
+        /// Its title.
+        title: String,
+        /// Its files.
+        snapshot: Snapshot,
+    },
+    /// The open session was renamed (here or in another tab).
+    Retitle(String),
+    /// Where the sessions are kept, in words, when it is not this device's storage
+    /// (`None`: saved on this device).
+    StorageNote(Option<String>),
 }
 
 /// The whole app state.
@@ -335,6 +349,12 @@ pub struct App {
     pub theme: Theme,
     /// Whether the browser says it is on line.
     pub online: bool,
+    /// The open session's id (`None` until the store has answered).
+    pub session_id: Option<String>,
+    /// The open session's title.
+    pub session_title: String,
+    /// Set when the sessions are not saved on this device (IndexedDB refused), saying so.
+    pub storage_note: Option<String>,
 }
 
 impl Default for App {
@@ -423,6 +443,9 @@ impl App {
             layout: Layout::default(),
             theme: Theme::System,
             online: true,
+            session_id: None,
+            session_title: String::new(),
+            storage_note: None,
         };
         app.use_template(id);
         app
@@ -696,6 +719,23 @@ impl App {
             Action::Online(online) => self.online = online,
             Action::Notify(problem) => self.problem = Some(problem),
             Action::DismissProblem => self.problem = None,
+            Action::OpenSession {
+                id,
+                title,
+                snapshot,
+            } => {
+                if snapshot.files.is_empty() {
+                    self.workspace = Workspace::new();
+                    self.set_open(None);
+                    self.clear_run();
+                } else {
+                    self.load(snapshot)?;
+                }
+                self.session_id = Some(id);
+                self.session_title = title;
+            }
+            Action::Retitle(title) => self.session_title = title,
+            Action::StorageNote(note) => self.storage_note = note,
         }
         Ok(())
     }
@@ -970,8 +1010,8 @@ pub fn line_links(text: &str, file: &str) -> Vec<Segment> {
     segments
 }
 
-/// Where a workspace persists between visits. The app uses `localStorage` today
-/// ([`crate::web`]); the IndexedDB store can take its place behind this trait.
+/// Where the previous version kept the workspace between visits (`localStorage`, read once
+/// by [`crate::web`] to move it into a session of [`crate::library`]), and a memory stand-in.
 pub trait Persistence {
     /// The saved state, if any.
     ///
@@ -1342,6 +1382,46 @@ mod tests {
         assert!(broken.problem.is_some());
         assert!(!broken.workspace.is_empty());
         assert!(parse_saved("{not json").is_err());
+    }
+
+    #[test]
+    fn opening_a_session_replaces_the_workspace_and_names_it() {
+        let mut app = app_with(&[("main.py", "print(1)\n")], "main.py");
+        app.apply(Action::Finished(Outcome {
+            status: "ok".into(),
+            stdout: "1\n".into(),
+            ..Outcome::default()
+        }));
+        let version = app.doc_version;
+        app.apply(Action::OpenSession {
+            id: "s2".into(),
+            title: "Second".into(),
+            snapshot: Snapshot {
+                files: vec![SavedFile {
+                    path: "a.js".into(),
+                    content: Content::Text("1\n".into()),
+                }],
+                open: None,
+            },
+        });
+        assert_eq!(app.session_id.as_deref(), Some("s2"));
+        assert_eq!(app.session_title, "Second");
+        assert_eq!(app.paths(), vec!["a.js".to_owned()]);
+        assert_eq!(app.open.as_deref(), Some("a.js"));
+        assert!(app.doc_version > version);
+        assert!(app.output.is_empty() && app.outcome.is_none());
+        app.apply(Action::Retitle("Renamed".into()));
+        assert_eq!(app.session_title, "Renamed");
+
+        // A session whose files were all deleted opens empty.
+        app.apply(Action::OpenSession {
+            id: "s3".into(),
+            title: "Empty".into(),
+            snapshot: Snapshot::default(),
+        });
+        assert!(app.workspace.is_empty());
+        assert_eq!(app.open, None);
+        assert_eq!(app.problem, None);
     }
 
     #[test]

@@ -12,12 +12,11 @@ use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::share;
-use crate::state::Persistence as _;
 use crate::state::{
-    Action, App, Language, Layout, Panel, Phase, Segment, Stream, Theme, line_links,
+    Action, App, Language, Layout, Panel, Phase, Segment, Snapshot, Stream, Theme, line_links,
 };
 use crate::templates::{self, Level};
-use crate::web::{self, EditorHandle, EditorHost, KilnHost, LocalStorage, now_ms};
+use crate::web::{self, Boot, EditorHandle, EditorHost, KilnHost, epoch_ms, now_ms};
 
 /// A run's time limit.
 const TIMEOUT_MS: u32 = 10_000;
@@ -39,15 +38,22 @@ impl PartialEq for Hosts {
     }
 }
 
+impl PartialEq for Boot {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
 /// The root component's properties.
 #[derive(Properties, PartialEq)]
 pub(crate) struct MainProps {
     pub(crate) hosts: Hosts,
+    pub(crate) boot: Rc<Boot>,
 }
 
 /// [`App`] as Yew's reducer state.
 #[derive(Clone, PartialEq)]
-struct Model(App);
+pub(crate) struct Model(App);
 
 impl Reducible for Model {
     type Action = Action;
@@ -56,6 +62,18 @@ impl Reducible for Model {
         let mut app = Rc::unwrap_or_clone(self).0;
         app.apply(action);
         Rc::new(Model(app))
+    }
+}
+
+/// Bumped whenever the sessions list may have changed (a save, a dialog action, another tab).
+#[derive(Default, PartialEq)]
+struct Generation(u64);
+
+impl Reducible for Generation {
+    type Action = ();
+
+    fn reduce(self: Rc<Self>, (): ()) -> Rc<Self> {
+        Rc::new(Generation(self.0 + 1))
     }
 }
 
@@ -81,15 +99,29 @@ fn window() -> Option<web_sys::Window> {
     web_sys::window()
 }
 
-fn initial_app() -> App {
-    let mut app = match LocalStorage::new().load() {
-        Ok(Some(saved)) => App::from_saved(saved),
-        Ok(None) => App::default(),
-        Err(err) => App {
-            problem: Some(format!("{err}; a new workspace was started.")),
-            ..App::default()
-        },
-    };
+fn initial_app(boot: &Boot) -> App {
+    let mut app = App::default();
+    if let Some(started) = &boot.started {
+        if let Some(prefs) = started.prefs {
+            app.layout = prefs.layout;
+            app.theme = prefs.theme;
+        }
+        app.apply(Action::OpenSession {
+            id: started.session.id.clone(),
+            title: started.session.title.clone(),
+            snapshot: started.session.snapshot.clone(),
+        });
+        if started.migrated {
+            app.problem = Some(
+                "Your workspace from the previous version is now the session “Workspace from before” (see Sessions)."
+                    .to_owned(),
+            );
+        }
+    }
+    if let Some(problem) = &boot.problem {
+        app.problem = Some(problem.clone());
+    }
+    app.storage_note.clone_from(&boot.storage_note);
     if let Some(w) = window() {
         app.online = w.navigator().on_line();
         if w.inner_width()
@@ -105,15 +137,27 @@ fn initial_app() -> App {
     app
 }
 
-/// Opens a share link found in the address (`#share=…`), then clears it from the address.
-fn open_share_link(dispatch: &UseReducerDispatcher<Model>) {
+/// Opens a share link found in the address (`#share=…`) in a new session (the open one keeps
+/// its files), then clears it from the address.
+fn open_share_link(dispatch: &UseReducerDispatcher<Model>, library: &Rc<web::AppLibrary>) {
     let Some(w) = window() else { return };
     let Ok(hash) = w.location().hash() else {
         return;
     };
     match share::decode(&hash) {
         Ok(Some(snapshot)) => {
-            dispatch.dispatch(Action::Load(snapshot));
+            let (dispatch, library) = (dispatch.clone(), library.clone());
+            spawn_local(async move {
+                let opened = match library.create("Shared link", &snapshot, epoch_ms()).await {
+                    Ok(id) => crate::panels::open_in_app(&library, &id, &dispatch).await,
+                    Err(problem) => Err(problem),
+                };
+                if let Err(problem) = opened {
+                    dispatch.dispatch(Action::Notify(format!(
+                        "The shared files could not be kept in a new session: {problem}"
+                    )));
+                }
+            });
             let path = w.location().pathname().unwrap_or_default();
             if let Ok(history) = w.history() {
                 let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&path));
@@ -135,7 +179,7 @@ fn unlisten(target: &web_sys::EventTarget, event: &str, handler: &Closure<dyn Fn
 /// The app.
 #[function_component]
 pub(crate) fn Main(props: &MainProps) -> Html {
-    let state = use_reducer(|| Model(initial_app()));
+    let state = use_reducer(|| Model(initial_app(&props.boot)));
     let app = &state.0;
     let dispatch = state.dispatcher();
     let editor = use_memo((), |()| EditorSlot::default());
@@ -147,8 +191,9 @@ pub(crate) fn Main(props: &MainProps) -> Html {
     // Once: a share link in the address, and the network's state.
     {
         let dispatch = dispatch.clone();
+        let library = props.boot.library.clone();
         use_effect_with((), move |()| {
-            open_share_link(&dispatch);
+            open_share_link(&dispatch, &library);
             let target: Option<web_sys::EventTarget> = window().map(Into::into);
             let on = {
                 let d = dispatch.clone();
@@ -160,7 +205,7 @@ pub(crate) fn Main(props: &MainProps) -> Html {
             };
             let hash = {
                 let d = dispatch.clone();
-                Closure::<dyn Fn()>::new(move || open_share_link(&d))
+                Closure::<dyn Fn()>::new(move || open_share_link(&d, &library))
             };
             if let Some(t) = &target {
                 listen(t, "online", &on);
@@ -177,18 +222,97 @@ pub(crate) fn Main(props: &MainProps) -> Html {
         });
     }
 
-    // Save the workspace whenever it changes.
+    // Save the open session's files whenever they change (one save at a time, the newest
+    // state last), the open file and the layout when they change.
+    let saver = use_memo((), |()| SaveQueue::default());
+    let channel = use_memo((), |()| Announcer::default());
+    let generation = use_reducer(Generation::default);
+    let bump = {
+        // A reducer, not a state: callbacks kept by effects and the channel must not bump a
+        // stale value.
+        let generation = generation.dispatcher();
+        Callback::from(move |()| generation.dispatch(()))
+    };
     {
-        let saved = app.to_saved();
+        let key = (app.session_id.clone(), app.snapshot());
+        let library = props.boot.library.clone();
+        let saver = saver.clone();
         let dispatch = dispatch.clone();
-        let last = use_mut_ref(|| None::<crate::state::Saved>);
-        use_effect(move || {
-            if last.borrow().as_ref() != Some(&saved) {
-                let mut store = LocalStorage::new();
-                if let Err(problem) = store.save(&saved) {
-                    dispatch.dispatch(Action::Notify(problem));
+        let bump = bump.clone();
+        let channel = channel.clone();
+        use_effect_with(key, move |(id, snapshot)| {
+            if let Some(id) = id.clone() {
+                saver.request(library, id, snapshot.files.clone(), dispatch, bump, channel);
+            }
+        });
+    }
+    {
+        let key = (app.session_id.clone(), app.open.clone());
+        let library = props.boot.library.clone();
+        let dispatch = dispatch.clone();
+        use_effect_with(key, move |(id, open)| {
+            if let Some(id) = id.clone() {
+                let open = open.clone();
+                spawn_local(async move {
+                    if let Err(problem) = library.set_current(&id, open).await {
+                        dispatch.dispatch(Action::Notify(problem));
+                    }
+                });
+            }
+        });
+    }
+    {
+        let prefs = crate::library::Prefs {
+            layout: app.layout,
+            theme: app.theme,
+        };
+        let library = props.boot.library.clone();
+        let first = use_mut_ref(|| true);
+        use_effect_with(prefs, move |prefs| {
+            // The first value is what was loaded: nothing to save.
+            if !std::mem::replace(&mut *first.borrow_mut(), false) {
+                let prefs = *prefs;
+                spawn_local(async move {
+                    let _ = library.set_prefs(prefs).await;
+                });
+            }
+        });
+    }
+    // Other tabs' changes to sessions.
+    {
+        let channel = channel.clone();
+        let bump = bump.clone();
+        let library = props.boot.library.clone();
+        let dispatch = dispatch.clone();
+        let current = use_mut_ref(|| None::<String>);
+        *current.borrow_mut() = app.session_id.clone();
+        use_effect_with((), move |()| {
+            let opened = kiln_web::SessionsChannel::open(move |event: kiln_web::SessionEvent| {
+                bump.emit(());
+                if current.borrow().as_deref() != Some(event.session_id.as_str()) {
+                    return;
                 }
-                *last.borrow_mut() = Some(saved);
+                match event.change {
+                    kiln_web::SessionChange::Deleted => dispatch.dispatch(Action::Notify(
+                        "This session was deleted in another tab: open another one from Sessions, or undo the deletion there.".to_owned(),
+                    )),
+                    kiln_web::SessionChange::Renamed => {
+                        let library = library.clone();
+                        let dispatch = dispatch.clone();
+                        let id = event.session_id;
+                        spawn_local(async move {
+                            if let Ok(session) = library.open(&id).await {
+                                dispatch.dispatch(Action::Retitle(session.title));
+                            }
+                        });
+                    }
+                    _ => {}
+                }
+            });
+            // Without a channel other tabs see changes after a reload; nothing is lost.
+            *channel.0.borrow_mut() = opened.ok();
+            move || {
+                channel.0.borrow_mut().take();
             }
         });
     }
@@ -421,6 +545,20 @@ pub(crate) fn Main(props: &MainProps) -> Html {
         other => other.attr(),
     };
 
+    let dialog_view = match *dialog {
+        Some(Dialog::Sessions) => html! {
+            <crate::panels::SessionsDialog library={props.boot.library.clone()}
+                current={app.session_id.clone()} dispatch={dispatch.clone()} close={close_dialog}
+                generation={generation.0} bump={bump.clone()} channel={channel.clone()} />
+        },
+        Some(Dialog::Settings) => html! {
+            <crate::panels::SettingsDialog note={app.storage_note.clone()} close={close_dialog} />
+        },
+        Some(which) => html! {
+            <DialogView which={which} library={props.boot.library.clone()} snapshot={Rc::new(app.snapshot())} dispatch={dispatch.clone()} close={close_dialog} />
+        },
+        None => html! {},
+    };
     html! {
         <div class={classes} ref={root} {onkeydown}>
             <header class="topbar">
@@ -432,6 +570,9 @@ pub(crate) fn Main(props: &MainProps) -> Html {
                         aria-label="Stop the running program" title="Stop the running program">{"■ Stop"}</button>
                     <button type="button" onclick={open_dialog(Dialog::Examples)} aria-haspopup="dialog">{"Examples"}</button>
                     <button type="button" onclick={open_dialog(Dialog::Share)} aria-haspopup="dialog">{"Share"}</button>
+                    <button type="button" class="sessions-button" onclick={open_dialog(Dialog::Sessions)} aria-haspopup="dialog"
+                        title={format!("Sessions (open: {})", app.session_title)}>{"Sessions"}</button>
+                    <button type="button" class="settings-button" onclick={open_dialog(Dialog::Settings)} aria-haspopup="dialog">{"Settings"}</button>
                 </div>
                 <div class="view" role="toolbar" aria-label="View">
                     <button type="button" onclick={toggle(Panel::Files)} aria-expanded={layout.files_open.to_string()}
@@ -451,6 +592,9 @@ pub(crate) fn Main(props: &MainProps) -> Html {
                     }
                 </div>
             </header>
+            if let Some(note) = &app.storage_note {
+                <div class="storage-note" role="status">{note}</div>
+            }
             if let Some(problem) = &app.problem {
                 <div class="problem" role="alert">
                     <span>{problem}</span>
@@ -476,9 +620,7 @@ pub(crate) fn Main(props: &MainProps) -> Html {
                     }
                 </div>
             </div>
-            if let Some(which) = *dialog {
-                <DialogView which={which} snapshot={Rc::new(app.snapshot())} dispatch={dispatch.clone()} close={close_dialog} />
-            }
+            {dialog_view}
         </div>
     }
 }
@@ -488,7 +630,88 @@ pub(crate) fn Main(props: &MainProps) -> Html {
 enum Dialog {
     Examples,
     Share,
+    Sessions,
+    Settings,
 }
+
+/// Saves one session's files at a time; a request made while a save runs replaces any waiting
+/// one, so the newest state is always saved last.
+#[derive(Default)]
+pub(crate) struct SaveQueue {
+    busy: std::cell::Cell<bool>,
+    waiting: RefCell<Option<(String, Vec<crate::state::SavedFile>)>>,
+}
+
+impl PartialEq for SaveQueue {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl SaveQueue {
+    fn request(
+        self: Rc<Self>,
+        library: Rc<web::AppLibrary>,
+        id: String,
+        files: Vec<crate::state::SavedFile>,
+        dispatch: UseReducerDispatcher<Model>,
+        saved: Callback<()>,
+        channel: Rc<Announcer>,
+    ) {
+        *self.waiting.borrow_mut() = Some((id, files));
+        if self.busy.replace(true) {
+            return;
+        }
+        // `data-saving` on the page while a save is under way (a reload then could lose it).
+        let html = window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element());
+        if let Some(html) = &html {
+            let _ = html.set_attribute("data-saving", "");
+        }
+        spawn_local(async move {
+            loop {
+                let next = self.waiting.borrow_mut().take();
+                let Some((id, files)) = next else { break };
+                let snapshot = Snapshot { files, open: None };
+                match library.save(&id, &snapshot, epoch_ms()).await {
+                    Ok(true) => {
+                        saved.emit(());
+                        channel.announce(kiln_web::SessionChange::Updated, &id);
+                    }
+                    Ok(false) => {}
+                    Err(problem) => dispatch.dispatch(Action::Notify(problem)),
+                }
+            }
+            self.busy.set(false);
+            if let Some(html) = &html {
+                let _ = html.remove_attribute("data-saving");
+            }
+        });
+    }
+}
+
+/// This tab's end of the sessions channel, once open.
+#[derive(Default)]
+pub(crate) struct Announcer(RefCell<Option<kiln_web::SessionsChannel>>);
+
+impl PartialEq for Announcer {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl Announcer {
+    /// Tells the other tabs (if the channel is open; otherwise they see it after a reload).
+    pub(crate) fn announce(&self, change: kiln_web::SessionChange, id: &str) {
+        if let Some(channel) = self.0.borrow().as_ref() {
+            let _ = channel.post(&kiln_web::SessionEvent::new(change, id));
+        }
+    }
+}
+
+/// Model's dispatcher, for the panels.
+pub(crate) type Dispatch = UseReducerDispatcher<Model>;
 
 #[derive(Properties, PartialEq)]
 struct FilesProps {
@@ -994,6 +1217,7 @@ fn OutputPanel(props: &OutputProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct DialogProps {
     which: Dialog,
+    library: Rc<web::AppLibrary>,
     snapshot: Rc<crate::state::Snapshot>,
     dispatch: UseReducerDispatcher<Model>,
     close: Callback<()>,
@@ -1028,6 +1252,8 @@ fn DialogView(props: &DialogProps) -> Html {
     };
     let (title, body) = match props.which {
         Dialog::Examples => ("Examples", examples(props, &first)),
+        // Drawn by their own components (`crate::panels`).
+        Dialog::Sessions | Dialog::Settings => return html! {},
         Dialog::Share => {
             let link = share::encode(&props.snapshot).map(|fragment| {
                 let base = window()
@@ -1108,7 +1334,7 @@ fn examples(props: &DialogProps, first: &NodeRef) -> Html {
     let mut first_done = false;
     html! {
         <>
-            <p>{"Each example replaces the files in the workspace (share or download yours first to keep them)."}</p>
+            <p>{"Each example opens in a new session; your other sessions stay in Sessions."}</p>
             { for Language::ALL.iter().map(|language| html! {
                 <section class="gallery" aria-label={format!("{} examples", language.title())}>
                     <h3>{language.title()}</h3>
@@ -1117,8 +1343,18 @@ fn examples(props: &DialogProps, first: &NodeRef) -> Html {
                             let dispatch = props.dispatch.clone();
                             let close = props.close.clone();
                             let id = t.id.to_owned();
+                            let library = props.library.clone();
                             let onclick = Callback::from(move |_: MouseEvent| {
-                                dispatch.dispatch(Action::UseTemplate(id.clone()));
+                                let (dispatch, library, id) = (dispatch.clone(), library.clone(), id.clone());
+                                spawn_local(async move {
+                                    let opened = match library.create_from_template(&id, None, epoch_ms()).await {
+                                        Ok(session) => crate::panels::open_in_app(&library, &session, &dispatch).await,
+                                        Err(problem) => Err(problem),
+                                    };
+                                    if let Err(problem) = opened {
+                                        dispatch.dispatch(Action::Notify(problem));
+                                    }
+                                });
                                 close.emit(());
                             });
                             let node = if first_done { NodeRef::default() } else { first_done = true; first.clone() };

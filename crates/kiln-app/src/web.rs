@@ -1,11 +1,16 @@
 //! The browser edge: the entry point `start`, bindings to the page's `Kiln` host and the editor
-//! interop module (both handed in by `www/app.js`), and persistence in `localStorage`.
+//! interop module (both handed in by `www/app.js`), opening the sessions (IndexedDB), and the
+//! workspace the previous version kept in `localStorage` (read once, to move it).
+
+use std::rc::Rc;
 
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
+use kiln_core::store::{DATABASE_NAME, MemoryStore, Store};
 use kiln_vfs::Content;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::library::{Library, Started};
 use crate::state::{Diagnostic, Language, Outcome, Persistence, RunRequest, Saved, Stream};
 
 #[wasm_bindgen]
@@ -54,14 +59,17 @@ extern "C" {
     pub(crate) fn destroy(this: &EditorHandle);
 }
 
-/// Mounts the app in `root`. `kiln` is `window.Kiln` (embed.js), `editor` the
-/// `app-editor.js` module.
+/// The app's sessions: IndexedDB, or memory where the browser refuses it.
+pub(crate) type AppLibrary = Library<Rc<dyn Store>>;
+
+/// Mounts the app in `root` once its sessions are open. `kiln` is `window.Kiln` (embed.js),
+/// `editor` the `app-editor.js` module.
 ///
 /// # Errors
 ///
 /// `root` is not an element.
 #[wasm_bindgen]
-pub fn start(root: JsValue, kiln: JsValue, editor: JsValue) -> Result<(), JsValue> {
+pub async fn start(root: JsValue, kiln: JsValue, editor: JsValue) -> Result<(), JsValue> {
     let root: web_sys::Element = root.dyn_into().map_err(|_| {
         JsValue::from_str("kiln-app: start(root, …) needs the element to render into")
     })?;
@@ -69,9 +77,98 @@ pub fn start(root: JsValue, kiln: JsValue, editor: JsValue) -> Result<(), JsValu
         kiln: kiln.unchecked_into(),
         editor: editor.unchecked_into(),
     };
-    yew::Renderer::<crate::ui::Main>::with_root_and_props(root, crate::ui::MainProps { hosts })
-        .render();
+    let boot = open_library().await;
+    yew::Renderer::<crate::ui::Main>::with_root_and_props(
+        root,
+        crate::ui::MainProps {
+            hosts,
+            boot: Rc::new(boot),
+        },
+    )
+    .render();
     Ok(())
+}
+
+/// What the app starts with: its sessions, the session to show and what to tell the user.
+pub(crate) struct Boot {
+    pub(crate) library: Rc<AppLibrary>,
+    pub(crate) started: Option<Started>,
+    /// Set when sessions live in memory only, saying why.
+    pub(crate) storage_note: Option<String>,
+    /// A problem to show at once.
+    pub(crate) problem: Option<String>,
+}
+
+/// Milliseconds since the Unix epoch (what the store records).
+pub(crate) fn epoch_ms() -> u64 {
+    let now = js_sys::Date::now();
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // a date in ms
+    let ms = if now.is_finite() && now > 0.0 {
+        now as u64
+    } else {
+        0
+    };
+    ms
+}
+
+/// Opens IndexedDB (memory if refused), moves a workspace the previous version left in
+/// `localStorage` into a new session (removing the old key only once it is saved on this
+/// device), and finds the session to show.
+async fn open_library() -> Boot {
+    let (store, mut storage_note): (Rc<dyn Store>, Option<String>) =
+        match kiln_web::IdbStore::open(DATABASE_NAME).await {
+            Ok(store) => (Rc::new(store), None),
+            Err(err) => (
+                Rc::new(MemoryStore::new()),
+                Some(capitalised(&err.to_string())),
+            ),
+        };
+    let mut problem = None;
+    let legacy = match LocalStorage::new().load() {
+        Ok(saved) => saved,
+        Err(err) => {
+            problem = Some(format!(
+                "The workspace saved by the previous version could not be read ({err}); it was left where it is."
+            ));
+            None
+        }
+    };
+    let library = Rc::new(Library::new(store));
+    let started = match library.start(legacy.clone(), epoch_ms()).await {
+        Ok(started) => {
+            if started.migrated && storage_note.is_none() {
+                LocalStorage::new().remove();
+            }
+            Some(started)
+        }
+        Err(err) => {
+            // Keep working in memory (the old workspace included), and say why.
+            let memory = Rc::new(Library::new(Rc::new(MemoryStore::new()) as Rc<dyn Store>));
+            storage_note = Some(format!(
+                "{err} Until then, changes are kept in memory only."
+            ));
+            let started = memory.start(legacy, epoch_ms()).await.ok();
+            return Boot {
+                library: memory,
+                started,
+                storage_note,
+                problem,
+            };
+        }
+    };
+    Boot {
+        library,
+        started,
+        storage_note,
+        problem,
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// A JS value's message, for people.
@@ -236,7 +333,8 @@ impl EditorHost {
     }
 }
 
-/// The workspace in `localStorage` (one key), until the IndexedDB store takes over.
+/// The workspace the previous version kept in `localStorage` (one key): read once at start and
+/// moved into a session.
 pub(crate) struct LocalStorage {
     key: &'static str,
 }
@@ -246,6 +344,13 @@ impl LocalStorage {
 
     pub(crate) fn new() -> LocalStorage {
         LocalStorage { key: Self::KEY }
+    }
+
+    /// Removes the old key (once its workspace is saved in IndexedDB).
+    pub(crate) fn remove(&self) {
+        if let Ok(storage) = Self::storage() {
+            let _ = storage.remove_item(self.key);
+        }
     }
 
     fn storage() -> Result<web_sys::Storage, String> {

@@ -53,6 +53,34 @@ pub(crate) const ALL: &[Case] = &[
         name: "app-layout-screenshots",
         run: layout_screenshots,
     },
+    Case {
+        name: "app-sessions-reload",
+        run: sessions_reload,
+    },
+    Case {
+        name: "app-sessions-rename-search",
+        run: sessions_rename_search,
+    },
+    Case {
+        name: "app-sessions-delete-undo",
+        run: sessions_delete_undo,
+    },
+    Case {
+        name: "app-sessions-export-import",
+        run: sessions_export_import,
+    },
+    Case {
+        name: "app-sessions-migration",
+        run: sessions_migration,
+    },
+    Case {
+        name: "app-settings-storage",
+        run: settings_storage,
+    },
+    Case {
+        name: "app-sessions-two-tabs",
+        run: sessions_two_tabs,
+    },
 ];
 
 /// A WASI program writing "wat-ok\n".
@@ -69,19 +97,59 @@ fn webdriver(e: WebDriverError) -> String {
     format!("WebDriver: {e}")
 }
 
-/// Opens the app with an empty `localStorage` (the default workspace) and waits for the editor.
+/// The key the previous version kept the workspace under (moved into a session at start).
+const LEGACY_KEY: &str = "kiln-app:workspace";
+
+/// Forgets everything the app saved: the IndexedDB database and the old `localStorage` key
+/// (from the test page, so no app tab holds the database open).
+async fn clear_storage(ctx: &Ctx) -> Result<(), String> {
+    ctx.open("e2e.html", "window.kilnE2E").await?;
+    ctx.eval(
+        "localStorage.removeItem(args[0]);\n\
+         await new Promise((resolve, reject) => {\n\
+           const r = indexedDB.deleteDatabase('kiln');\n\
+           r.onsuccess = () => resolve();\n\
+           r.onerror = () => reject(r.error);\n\
+         });",
+        vec![json!(LEGACY_KEY)],
+    )
+    .await
+    .map(drop)
+}
+
+/// Opens (or reloads) the app and waits for the editor.
+async fn open_app(ctx: &Ctx) -> Result<(), String> {
+    ctx.open(
+        "index.html",
+        "document.querySelector('.editor-host .cm-content')",
+    )
+    .await
+}
+
+/// Opens the app with nothing saved (the default workspace in a new session) and waits for
+/// the editor.
 async fn fresh_app(ctx: &Ctx) -> Result<(), String> {
     ctx.driver
         .set_window_rect(0, 0, 1280, 900)
         .await
         .map_err(webdriver)?;
-    ctx.open("index.html", "document.body").await?;
-    ctx.eval("localStorage.removeItem('kiln-app:workspace');", Vec::new())
-        .await?;
-    ctx.open(
-        "index.html",
-        "document.querySelector('.editor-host .cm-content')",
-    )
+    clear_storage(ctx).await?;
+    open_app(ctx).await
+}
+
+/// Waits until the app has saved what it shows (no `data-saving` on the page).
+async fn saved(ctx: &Ctx) -> Result<(), String> {
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    wait_for(ctx, "the app to save", || async {
+        Ok(ctx
+            .eval(
+                "return !document.documentElement.hasAttribute('data-saving');",
+                Vec::new(),
+            )
+            .await?
+            .as_bool()
+            == Some(true))
+    })
     .await
 }
 
@@ -425,6 +493,7 @@ fn files_create_rename(ctx: &Ctx) -> CaseFuture<'_> {
         if text_of(ctx, ".editor-title h2").await? != "second.js" {
             return Err("the renamed file is no longer the open one".to_owned());
         }
+        saved(ctx).await?;
         ctx.open(
             "index.html",
             "document.querySelector('.editor-host .cm-content')",
@@ -691,6 +760,11 @@ fn layout_screenshots(ctx: &Ctx) -> CaseFuture<'_> {
             .click()
             .await
             .map_err(webdriver)?;
+        // The example opens in a new session once the store has it.
+        wait_for(ctx, "the example's files", || async {
+            Ok(file_names(ctx).await? == ["main.js", "queue.js"])
+        })
+        .await?;
         let (status, output) = run_and_wait(ctx, false).await?;
         if !output.contains("all jobs finished") {
             return Err(format!(
@@ -784,4 +858,443 @@ impl Ctx {
             "webkit"
         }
     }
+}
+
+async fn click(ctx: &Ctx, css: &str) -> Result<(), String> {
+    find(ctx, css)
+        .await?
+        .click()
+        .await
+        .map_err(|e| format!("clicking `{css}`: {e}"))
+}
+
+/// Opens the sessions dialog and waits for its list.
+async fn open_sessions(ctx: &Ctx) -> Result<(), String> {
+    click(ctx, "button.sessions-button").await?;
+    find(ctx, ".session-list .session").await.map(drop)
+}
+
+/// Closes the open dialog.
+async fn close_dialog(ctx: &Ctx) -> Result<(), String> {
+    click(ctx, ".dialog-head button").await
+}
+
+/// The sessions listed, newest first: `(title, whether it is the open one, meta line)`.
+async fn sessions_listed(ctx: &Ctx) -> Result<Vec<(String, bool, String)>, String> {
+    let rows = ctx
+        .eval(
+            "return [...document.querySelectorAll('.session-list .session')].map((li) => [\n\
+               li.querySelector('.session-title')?.textContent ?? '',\n\
+               li.classList.contains('current'),\n\
+               li.querySelector('.session-meta')?.textContent ?? '']);",
+            Vec::new(),
+        )
+        .await?;
+    Ok(rows
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            (
+                r[0].as_str().unwrap_or("").to_owned(),
+                r[1].as_bool().unwrap_or(false),
+                r[2].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect())
+}
+
+async fn titles(ctx: &Ctx) -> Result<Vec<String>, String> {
+    Ok(sessions_listed(ctx)
+        .await?
+        .into_iter()
+        .map(|(t, _, _)| t)
+        .collect())
+}
+
+/// Renames the open session through the sessions dialog (left open).
+async fn rename_current(ctx: &Ctx, title: &str) -> Result<(), String> {
+    click(ctx, ".session.current button.rename").await?;
+    let input = find(ctx, "#rename-session-to").await?;
+    input.clear().await.map_err(webdriver)?;
+    input
+        .send_keys(title.to_owned() + Key::Enter)
+        .await
+        .map_err(webdriver)?;
+    wait_for(ctx, &format!("the session renamed to {title}"), || async {
+        Ok(sessions_listed(ctx)
+            .await?
+            .iter()
+            .any(|(t, current, _)| t == title && *current))
+    })
+    .await
+}
+
+/// Two sessions with a file each; a reload reopens the second, and the first keeps its file.
+fn sessions_reload(ctx: &Ctx) -> CaseFuture<'_> {
+    Box::pin(async move {
+        fresh_app(ctx).await?;
+        create_file(ctx, "one.py").await?;
+        open_sessions(ctx).await?;
+        rename_current(ctx, "First").await?;
+        click(ctx, "button.new-session").await?;
+        wait_for(ctx, "the new session", || async {
+            Ok(file_names(ctx).await?.iter().all(|n| n != "one.py"))
+        })
+        .await?;
+        create_file(ctx, "two.js").await?;
+        saved(ctx).await?;
+        open_app(ctx).await?;
+        let names = file_names(ctx).await?;
+        if !names.iter().any(|n| n == "two.js") || names.iter().any(|n| n == "one.py") {
+            return Err(format!(
+                "after a reload the open session's files are {names:?}"
+            ));
+        }
+        open_sessions(ctx).await?;
+        let listed = sessions_listed(ctx).await?;
+        if listed.len() != 2 || listed[1].0 != "First" || !listed[0].1 {
+            return Err(format!(
+                "expected the new session (open) above \"First\", got {listed:?}"
+            ));
+        }
+        click(ctx, "button[aria-label='Open First']").await?;
+        wait_for(ctx, "the first session's files", || async {
+            Ok(file_names(ctx).await?.iter().any(|n| n == "one.py"))
+        })
+        .await?;
+        Ok(Verdict::Pass(format!(
+            "two sessions kept across a reload: {:?}",
+            listed.iter().map(|l| &l.0).collect::<Vec<_>>()
+        )))
+    })
+}
+
+/// Rename a session, then find sessions by title and by a file's content.
+fn sessions_rename_search(ctx: &Ctx) -> CaseFuture<'_> {
+    Box::pin(async move {
+        fresh_app(ctx).await?;
+        open_sessions(ctx).await?;
+        rename_current(ctx, "Fizz project").await?;
+        click(ctx, "button.new-session").await?;
+        wait_for(ctx, "the dialog to close", || async {
+            Ok(ctx
+                .eval(
+                    "return document.querySelector('.dialog') === null;",
+                    Vec::new(),
+                )
+                .await?
+                .as_bool()
+                == Some(true))
+        })
+        .await?;
+        create_file(ctx, "needle.py").await?;
+        type_code(ctx, "print('haystack')").await?;
+        saved(ctx).await?;
+        open_sessions(ctx).await?;
+        let search = find(ctx, "#session-search").await?;
+        search.send_keys("HAYSTACK").await.map_err(webdriver)?;
+        wait_for(ctx, "the content search", || async {
+            let listed = sessions_listed(ctx).await?;
+            Ok(listed.len() == 1 && listed[0].1 && listed[0].2.contains("needle.py"))
+        })
+        .await?;
+        // Select the query and type over it (WebKit's clear() fires no input event).
+        let select_all = if ctx.is_mac().await {
+            Key::Command
+        } else {
+            Key::Control
+        };
+        search
+            .send_keys(select_all + "a")
+            .await
+            .map_err(webdriver)?;
+        search.send_keys("fizz").await.map_err(webdriver)?;
+        wait_for(ctx, "the title search", || async {
+            let listed = titles(ctx).await?;
+            if listed == ["Fizz project"] {
+                return Ok(true);
+            }
+            let query = search.value().await.map_err(webdriver)?;
+            Err(format!("{listed:?} listed for the query {query:?}"))
+        })
+        .await?;
+        Ok(Verdict::Pass(
+            "renamed; \"HAYSTACK\" found the session by its file, \"fizz\" by its title".to_owned(),
+        ))
+    })
+}
+
+/// Duplicate a session, delete the copy, undo; the copy is back after a reload.
+fn sessions_delete_undo(ctx: &Ctx) -> CaseFuture<'_> {
+    Box::pin(async move {
+        fresh_app(ctx).await?;
+        open_sessions(ctx).await?;
+        rename_current(ctx, "Keep").await?;
+        click(ctx, "button[aria-label='Duplicate Keep']").await?;
+        wait_for(ctx, "the copy", || async {
+            Ok(titles(ctx).await?.iter().any(|t| t == "Keep (copy)"))
+        })
+        .await?;
+        click(ctx, "button[aria-label='Delete Keep (copy)']").await?;
+        wait_for(ctx, "the copy deleted", || async {
+            Ok(titles(ctx).await? == ["Keep"])
+        })
+        .await?;
+        click(ctx, ".notice button.undo").await?;
+        wait_for(ctx, "the copy restored", || async {
+            Ok(titles(ctx).await?.iter().any(|t| t == "Keep (copy)"))
+        })
+        .await?;
+        open_app(ctx).await?;
+        open_sessions(ctx).await?;
+        let after = titles(ctx).await?;
+        if after.len() != 2 || !after.iter().any(|t| t == "Keep (copy)") {
+            return Err(format!("after a reload the sessions are {after:?}"));
+        }
+        Ok(Verdict::Pass(format!(
+            "deleted, undone, kept across a reload: {after:?}"
+        )))
+    })
+}
+
+/// Export one session (the download captured in the page), import the file: the copy appears
+/// beside the original with its files.
+fn sessions_export_import(ctx: &Ctx) -> CaseFuture<'_> {
+    Box::pin(async move {
+        fresh_app(ctx).await?;
+        create_file(ctx, "exported.py").await?;
+        saved(ctx).await?;
+        open_sessions(ctx).await?;
+        rename_current(ctx, "Original").await?;
+        // Downloads go through a blob URL and an <a download> click: keep the blob's text
+        // instead (the page's policy allows no fetch of blob: URLs).
+        ctx.eval(
+            "window.kilnExports = [];\n\
+             const blobs = new Map();\n\
+             const create = URL.createObjectURL;\n\
+             URL.createObjectURL = (blob) => { const url = create.call(URL, blob); blobs.set(url, blob); return url; };\n\
+             const click = HTMLAnchorElement.prototype.click;\n\
+             HTMLAnchorElement.prototype.click = function () {\n\
+               const blob = blobs.get(this.href);\n\
+               if (!this.download || !blob) return click.call(this);\n\
+               const name = this.download;\n\
+               window.kilnExports.push(blob.text().then((text) => ({ name, text })));\n\
+             };",
+            Vec::new(),
+        )
+        .await?;
+        click(ctx, "button[aria-label='Export Original']").await?;
+        wait_for(ctx, "the export", || async {
+            Ok(ctx
+                .eval("return window.kilnExports.length;", Vec::new())
+                .await?
+                .as_u64()
+                == Some(1))
+        })
+        .await?;
+        let export = ctx
+            .eval("return await window.kilnExports[0];", Vec::new())
+            .await?;
+        let name = export["name"].as_str().unwrap_or("").to_owned();
+        let text = export["text"].as_str().unwrap_or("").to_owned();
+        let parsed: Value = serde_json::from_str(&text)
+            .map_err(|e| format!("the export {name} is not JSON: {e}"))?;
+        if parsed["format"] != "kiln-session" || !text.contains("exported.py") {
+            return Err(format!(
+                "the export {name} is not a session file: {text:.300}"
+            ));
+        }
+        let path = std::env::temp_dir().join(format!("kiln-e2e-{}-{name}", std::process::id()));
+        std::fs::write(&path, &text)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        find(ctx, ".import input[type=file]")
+            .await?
+            .send_keys(path.to_string_lossy().as_ref())
+            .await
+            .map_err(|e| format!("importing {}: {e}", path.display()))?;
+        wait_for(ctx, "the imported copy", || async {
+            Ok(titles(ctx).await? == ["Original", "Original"])
+        })
+        .await?;
+        let notice = text_of(ctx, ".notice").await?;
+        let ids = ctx
+            .eval(
+                "return [...document.querySelectorAll('.session-list .session')].map((li) => li.dataset.session);",
+                Vec::new(),
+            )
+            .await?;
+        if ids[0] == ids[1] {
+            return Err(format!("the import reused the id: {ids}"));
+        }
+        click(ctx, ".session:not(.current) .session-open").await?;
+        wait_for(ctx, "the imported session open", || async {
+            Ok(file_names(ctx).await?.iter().any(|n| n == "exported.py")
+                && ctx
+                    .eval(
+                        "return document.querySelector('.dialog') === null;",
+                        Vec::new(),
+                    )
+                    .await?
+                    .as_bool()
+                    == Some(true))
+        })
+        .await?;
+        let _ = std::fs::remove_file(&path);
+        Ok(Verdict::Pass(format!(
+            "exported {name} ({} bytes), imported beside the original with ids {ids}: {notice}",
+            text.len()
+        )))
+    })
+}
+
+/// A workspace the previous version kept in `localStorage` becomes a session; the old key goes.
+fn sessions_migration(ctx: &Ctx) -> CaseFuture<'_> {
+    Box::pin(async move {
+        clear_storage(ctx).await?;
+        let old = json!({
+            "version": 1,
+            "workspace": {
+                "files": [
+                    {"path": "legacy.js", "content": {"text": "console.log('legacy');\n"}},
+                    {"path": "notes.txt", "content": {"text": "kept\n"}}
+                ],
+                "open": "legacy.js"
+            },
+            "theme": "system"
+        });
+        ctx.eval(
+            "localStorage.setItem(args[0], args[1]);",
+            vec![json!(LEGACY_KEY), json!(old.to_string())],
+        )
+        .await?;
+        open_app(ctx).await?;
+        wait_for(ctx, "the old workspace", || async {
+            let names = file_names(ctx).await?;
+            Ok(names == ["legacy.js", "notes.txt"])
+        })
+        .await?;
+        let key = ctx
+            .eval(
+                "return localStorage.getItem(args[0]);",
+                vec![json!(LEGACY_KEY)],
+            )
+            .await?;
+        if !key.is_null() {
+            return Err("the old localStorage key is still there".to_owned());
+        }
+        open_app(ctx).await?;
+        let names = file_names(ctx).await?;
+        if names != ["legacy.js", "notes.txt"] {
+            return Err(format!("after a reload the files are {names:?}"));
+        }
+        let (status, output) = run_and_wait(ctx, false).await?;
+        if output != "legacy\n" {
+            return Err(format!("the moved program printed {output:?} ({status})"));
+        }
+        open_sessions(ctx).await?;
+        let listed = titles(ctx).await?;
+        if listed != ["Workspace from before"] {
+            return Err(format!("the sessions are {listed:?}"));
+        }
+        Ok(Verdict::Pass(format!(
+            "moved into the session {listed:?}, key removed, kept across a reload, ran: {status}"
+        )))
+    })
+}
+
+/// The settings dialog shows the storage estimate and answers "Keep my work on this device".
+fn settings_storage(ctx: &Ctx) -> CaseFuture<'_> {
+    Box::pin(async move {
+        fresh_app(ctx).await?;
+        click(ctx, "button.settings-button").await?;
+        wait_for(ctx, "the storage estimate", || async {
+            Ok(!text_of(ctx, ".storage-used")
+                .await?
+                .starts_with("Measuring"))
+        })
+        .await?;
+        let used = text_of(ctx, ".storage-used").await?;
+        click(ctx, "button.persist").await?;
+        let asked =
+            "return document.querySelector('.persist-result[data-asked]')?.textContent ?? null;";
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let result = loop {
+            if let Some(text) = ctx.eval(asked, Vec::new()).await?.as_str() {
+                break text.to_owned();
+            }
+            if Instant::now() > deadline {
+                // Firefox asks the user with a door hanger that WebDriver cannot answer.
+                let firefox = ctx
+                    .eval(
+                        "return navigator.userAgent.includes('Firefox');",
+                        Vec::new(),
+                    )
+                    .await?
+                    .as_bool()
+                    == Some(true);
+                if firefox {
+                    break "no answer yet: Firefox is asking the user".to_owned();
+                }
+                let direct = ctx
+                    .eval(
+                        "return await Promise.race([navigator.storage.persist().then(String), \n\
+                           new Promise((r) => setTimeout(() => r('no answer in 3 s'), 3000))]);",
+                        Vec::new(),
+                    )
+                    .await;
+                return Err(format!(
+                    "\"Keep my work on this device\" got no answer in 15 s (persist() directly: {direct:?}; shown: {:?})",
+                    text_of(ctx, ".persist-result").await
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        close_dialog(ctx).await?;
+        Ok(Verdict::Pass(format!("{used} / {result}")))
+    })
+}
+
+/// A rename in a second tab reaches the first tab's open sessions list and title (through the
+/// `BroadcastChannel`), without a reload.
+fn sessions_two_tabs(ctx: &Ctx) -> CaseFuture<'_> {
+    Box::pin(async move {
+        fresh_app(ctx).await?;
+        open_sessions(ctx).await?;
+        rename_current(ctx, "Tab A").await?;
+        let first = ctx.driver.window().await.map_err(webdriver)?;
+        let second = ctx.driver.new_tab().await.map_err(webdriver)?;
+        ctx.driver
+            .switch_to_window(second)
+            .await
+            .map_err(webdriver)?;
+        let in_second = async {
+            open_app(ctx).await?;
+            open_sessions(ctx).await?;
+            rename_current(ctx, "Renamed in B").await
+        }
+        .await;
+        let closed = ctx.driver.close_window().await.map_err(webdriver);
+        ctx.driver
+            .switch_to_window(first)
+            .await
+            .map_err(webdriver)?;
+        in_second?;
+        closed?;
+        wait_for(ctx, "the first tab to hear of the rename", || async {
+            let title = ctx
+                .eval(
+                    "return document.querySelector('button.sessions-button')?.title ?? '';",
+                    Vec::new(),
+                )
+                .await?;
+            Ok(titles(ctx).await? == ["Renamed in B"]
+                && title.as_str() == Some("Sessions (open: Renamed in B)"))
+        })
+        .await?;
+        Ok(Verdict::Pass(
+            "renamed in a second tab; the first tab's list and title followed without a reload"
+                .to_owned(),
+        ))
+    })
 }
