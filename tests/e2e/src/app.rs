@@ -549,24 +549,30 @@ fn files_create_rename(ctx: &Ctx) -> CaseFuture<'_> {
     })
 }
 
+/// Opens the examples dialog and picks `template`; the example opens in a new session once the
+/// store has it, so this waits until the file list is `files`.
+async fn open_example(ctx: &Ctx, template: &str, files: &[&str]) -> Result<(), String> {
+    find(ctx, ".actions button:nth-of-type(3)")
+        .await?
+        .click()
+        .await
+        .map_err(webdriver)?;
+    find(ctx, &format!("button[data-template='{template}']"))
+        .await?
+        .click()
+        .await
+        .map_err(webdriver)?;
+    wait_for(ctx, "the example's files", || async {
+        Ok(file_names(ctx).await? == files)
+    })
+    .await
+}
+
 /// The multi-file example through a share link into a fresh app, then run there.
 fn share_round_trip(ctx: &Ctx) -> CaseFuture<'_> {
     Box::pin(async move {
         fresh_app(ctx).await?;
-        find(ctx, ".actions button:nth-of-type(3)")
-            .await?
-            .click()
-            .await
-            .map_err(webdriver)?;
-        find(ctx, "button[data-template='py-project']")
-            .await?
-            .click()
-            .await
-            .map_err(webdriver)?;
-        wait_for(ctx, "the project's files", || async {
-            Ok(file_names(ctx).await? == ["main.py", "shapes.py"])
-        })
-        .await?;
+        open_example(ctx, "py-project", &["main.py", "shapes.py"]).await?;
         find(ctx, ".actions button:nth-of-type(4)")
             .await?
             .click()
@@ -750,21 +756,7 @@ fn layout_screenshots(ctx: &Ctx) -> CaseFuture<'_> {
     Box::pin(async move {
         fresh_app(ctx).await?;
         // Something in every panel: the JavaScript project, run once.
-        find(ctx, ".actions button:nth-of-type(3)")
-            .await?
-            .click()
-            .await
-            .map_err(webdriver)?;
-        find(ctx, "button[data-template='js-project']")
-            .await?
-            .click()
-            .await
-            .map_err(webdriver)?;
-        // The example opens in a new session once the store has it.
-        wait_for(ctx, "the example's files", || async {
-            Ok(file_names(ctx).await? == ["main.js", "queue.js"])
-        })
-        .await?;
+        open_example(ctx, "js-project", &["main.js", "queue.js"]).await?;
         let (status, output) = run_and_wait(ctx, false).await?;
         if !output.contains("all jobs finished") {
             return Err(format!(
