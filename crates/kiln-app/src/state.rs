@@ -706,7 +706,7 @@ impl App {
                 code,
                 diagnostics,
             } => {
-                self.diagnostics = self.without_workspace_imports(&path, diagnostics);
+                self.diagnostics = diagnostics;
                 self.diagnostics_for = Some((path, code));
             }
             Action::Toggle(Panel::Files) => self.layout.files_open = !self.layout.files_open,
@@ -785,69 +785,6 @@ impl App {
         if !self.busy() {
             self.phase = Phase::Idle;
         }
-    }
-
-    /// `Kiln.check` looks at one file without the workspace, so it reports imports of workspace
-    /// files as missing; those whose module is in the workspace are dropped here.
-    fn without_workspace_imports(
-        &self,
-        path: &str,
-        diagnostics: Vec<Diagnostic>,
-    ) -> Vec<Diagnostic> {
-        diagnostics
-            .into_iter()
-            .filter(|d| {
-                d.code != "import-missing"
-                    || !d
-                        .message
-                        .split('`')
-                        .nth(1)
-                        .is_some_and(|name| self.import_resolves(path, name))
-            })
-            .collect()
-    }
-
-    /// Whether `name`, imported by the file at `from`, is a file of the workspace.
-    #[must_use]
-    pub fn import_resolves(&self, from: &str, name: &str) -> bool {
-        let dir = from.rsplit_once('/').map_or("", |(dir, _)| dir);
-        let candidates: Vec<String> = match Language::of_path(from) {
-            Some(Language::Python) => {
-                let module = name.replace('.', "/");
-                [format!("{module}.py"), format!("{module}/__init__.py")]
-                    .into_iter()
-                    .flat_map(|m| {
-                        let local = if dir.is_empty() {
-                            None
-                        } else {
-                            Some(format!("{dir}/{m}"))
-                        };
-                        std::iter::once(m).chain(local)
-                    })
-                    .collect()
-            }
-            Some(Language::Js) => {
-                let joined = if name.starts_with('/') || dir.is_empty() {
-                    name.to_owned()
-                } else {
-                    format!("{dir}/{name}")
-                };
-                let mut parts: Vec<&str> = Vec::new();
-                for part in joined.split('/') {
-                    match part {
-                        "" | "." => {}
-                        ".." => {
-                            parts.pop();
-                        }
-                        other => parts.push(other),
-                    }
-                }
-                let path = parts.join("/");
-                vec![path.clone(), format!("{path}.js"), format!("{path}.mjs")]
-            }
-            _ => Vec::new(),
-        };
-        candidates.iter().any(|c| self.workspace.is_file(c))
     }
 
     /// The status bar's words at `now_ms` (the page's clock).
@@ -1273,40 +1210,6 @@ mod tests {
         assert_eq!(app.current_diagnostics(), std::slice::from_ref(&d));
         app.apply(Action::Edit("x = ()\n".into()));
         assert!(app.current_diagnostics().is_empty());
-    }
-
-    #[test]
-    fn imports_of_workspace_files_are_not_reported_missing() {
-        let mut app = app_with(
-            &[
-                ("main.py", "import shapes\n"),
-                ("shapes.py", ""),
-                ("pkg/__init__.py", ""),
-                ("web/main.js", ""),
-                ("web/lib/queue.js", ""),
-            ],
-            "main.py",
-        );
-        assert!(app.import_resolves("main.py", "shapes"));
-        assert!(app.import_resolves("main.py", "pkg"));
-        assert!(!app.import_resolves("main.py", "nope"));
-        assert!(app.import_resolves("web/main.js", "./lib/queue.js"));
-        assert!(app.import_resolves("web/main.js", "./lib/queue"));
-        assert!(app.import_resolves("web/lib/queue.js", "../main.js"));
-        assert!(!app.import_resolves("web/main.js", "./queue.js"));
-        let missing = |name: &str| Diagnostic {
-            severity: "warning".into(),
-            code: "import-missing".into(),
-            message: format!("no module named `{name}` in Kiln's Python"),
-            line: Some(1),
-            column: Some(1),
-        };
-        app.apply(Action::Checked {
-            path: "main.py".into(),
-            code: "import shapes\n".into(),
-            diagnostics: vec![missing("shapes"), missing("numpy")],
-        });
-        assert_eq!(app.current_diagnostics(), &[missing("numpy")]);
     }
 
     #[test]

@@ -371,25 +371,34 @@ pub(crate) fn Main(props: &MainProps) -> Html {
     // The analyzer, after a pause in typing, once the language's runtime is up.
     {
         let language = app.open_language().filter(|l| app.runners.contains_key(l));
+        let others: Vec<String> = app
+            .paths()
+            .into_iter()
+            .filter(|p| Some(p) != app.open.as_ref())
+            .collect();
         let key = (
             app.open.clone(),
             app.open_text().map(str::to_owned),
             language,
             app.busy(),
+            others,
         );
         let already = app.diagnostics_for.clone();
         let kiln = props.hosts.kiln.clone();
         let dispatch = dispatch.clone();
-        use_effect_with(key, move |(path, text, language, busy)| {
+        use_effect_with(key, move |(path, text, language, busy, others)| {
             let mut timer = None;
             let mut callback = None;
             if let (Some(path), Some(text), Some(language), false) =
                 (path.clone(), text.clone(), *language, *busy)
                 && already.as_ref() != Some(&(path.clone(), text.clone()))
             {
+                let others = others.clone();
                 let check = Closure::once(move || {
                     spawn_local(async move {
-                        if let Ok(diagnostics) = kiln.check_code(language, &text, &path).await {
+                        if let Ok(diagnostics) =
+                            kiln.check_code(language, &text, &path, &others).await
+                        {
                             dispatch.dispatch(Action::Checked {
                                 path,
                                 code: text,

@@ -279,17 +279,24 @@ impl KilnHost {
             .map_err(|e| format!("Kiln answered with an unexpected outcome: {e}"))
     }
 
-    /// `Kiln.check` of one file's text.
+    /// `Kiln.check` of one file's text; `workspace_files` are the paths of the other files, so
+    /// the analyzer resolves imports of them (and suggests them for typos).
     pub(crate) async fn check_code(
         &self,
         language: Language,
         code: &str,
         file_name: &str,
+        workspace_files: &[String],
     ) -> Result<Vec<Diagnostic>, String> {
         let options = Object::new();
         set(&options, "language", &JsValue::from_str(language.id()));
         set(&options, "code", &JsValue::from_str(code));
         set(&options, "fileName", &JsValue::from_str(file_name));
+        let others: js_sys::Array = workspace_files
+            .iter()
+            .map(|path| JsValue::from_str(path))
+            .collect();
+        set(&options, "workspaceFiles", &others);
         let promise = self.check(&options).map_err(|e| message(&e))?;
         let answer = JsFuture::from(promise).await.map_err(|e| message(&e))?;
         let diagnostics =

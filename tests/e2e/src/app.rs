@@ -611,6 +611,15 @@ fn share_round_trip(ctx: &Ctx) -> CaseFuture<'_> {
                 "the shared project did not run: {output:?} ({status})"
             ));
         }
+        // The runtime is up, so the analyzer has looked at main.py (600 ms after the last
+        // change) with the other files' paths: `import shapes` is a workspace import.
+        tokio::time::sleep(Duration::from_millis(2000)).await;
+        let panel = text_of(ctx, "#output-panel").await?;
+        if panel.contains("shapes") && panel.contains("import-missing") {
+            return Err(format!(
+                "the analyzer called the workspace file shapes.py missing: {panel:?}"
+            ));
+        }
         Ok(Verdict::Pass(format!(
             "{} characters of link; main.py imported shapes.py: {status}",
             link.len()
